@@ -1,0 +1,71 @@
+"""What a learner sees when a check passes or fails.
+
+A failed check raises :class:`CheckFailed`. It is an ``AssertionError`` (so nbgrader
+counts the test cell as failed) that renders in Jupyter as its message alone, without a
+traceback through nbkit's internals: IPython calls ``_render_traceback_`` when an
+exception defines it, and nbgrader's feedback shows the same lines.
+"""
+from __future__ import annotations
+
+import sys
+
+_PASS = "\u2714"  # heavy check mark
+_FAIL = "\u2718"  # heavy ballot x
+
+
+class CheckFailed(AssertionError):
+    """A check found a mistake. ``str(err)`` is the message for the learner.
+
+    ``diagnosis`` is a short machine-readable tag for the mistake (e.g. ``"transposed"``,
+    ``"own-value"``) that grading reports count across a class; ``exercise`` names the
+    exercise being checked.
+    """
+
+    def __init__(self, message: str, *, diagnosis: str = "wrong-value", exercise: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.diagnosis = diagnosis
+        self.exercise = exercise
+
+    def _render_traceback_(self):  # noqa: D401 - IPython hook
+        head = f"{_FAIL} {self.exercise}: " if self.exercise else f"{_FAIL} "
+        lines = [head + "not yet."] + ["  " + line for line in self.message.splitlines()]
+        lines.append(f"  [diagnosis: {self.diagnosis}]")
+        return lines
+
+    def __str__(self):
+        prefix = f"{self.exercise}: " if self.exercise else ""
+        return f"{prefix}{self.message} [diagnosis: {self.diagnosis}]"
+
+
+def fail(message: str, *, diagnosis: str = "wrong-value", exercise: str = "") -> None:
+    """Raise :class:`CheckFailed` with a learner-facing ``message``."""
+    raise CheckFailed(message, diagnosis=diagnosis, exercise=exercise)
+
+
+def passed(message: str, *, file=None) -> None:
+    """Print a success line, e.g. ``passed("MulGate: 4 cases agree")``."""
+    print(f"{_PASS} {message}", file=file or sys.stdout)
+
+
+def format_array(a, precision: int = 4) -> str:
+    """A compact one-line rendering of a scalar or array for messages."""
+    import numpy as np
+
+    arr = np.asarray(a)
+    if arr.ndim == 0:
+        return f"{float(arr):.{precision}g}"
+    with np.printoptions(precision=precision, suppress=True, threshold=12, edgeitems=2):
+        return np.array2string(arr, separator=", ").replace("\n", "")
+
+
+def shape_of(a) -> str:
+    """``"(3, 5)"`` for an array, ``"scalar"`` for a number, the type name otherwise."""
+    import numpy as np
+
+    if isinstance(a, (int, float, np.number)):
+        return "scalar"
+    shape = getattr(a, "shape", None)
+    if shape is None:
+        return type(a).__name__
+    return str(tuple(shape)) if len(shape) != 1 else f"({shape[0]},)"

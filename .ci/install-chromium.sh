@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Make sure Debian's Chromium is present for the browser tests (make test-browser).
+#
+# The browser suite drives /usr/bin/chromium through Playwright's Python API. We never
+# run `playwright install`: it downloads browsers from a CDN, which these machines cannot
+# reach. Chromium comes from the distribution instead, and only when it is missing.
+#
+# Exit status: 0 when /usr/bin/chromium is (now) present; 1 with a message saying what to
+# do when it is missing and apt-get is unavailable or fails.
+set -u
+
+CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+
+if [ -x "$CHROMIUM" ]; then
+    echo "install-chromium: $CHROMIUM already present, nothing to do."
+    exit 0
+fi
+
+if ! command -v apt-get >/dev/null 2>&1; then
+    cat >&2 <<MSG
+install-chromium: $CHROMIUM is missing and apt-get is not available on this machine.
+  The browser tests need a Chromium binary at $CHROMIUM (or set CHROMIUM=/path/to/chromium
+  when running the suite). Install Chromium with your system's package manager, e.g.
+    Debian/Ubuntu:  apt-get install chromium
+    Fedora:         dnf install chromium
+    macOS:          brew install --cask chromium   (then CHROMIUM=/Applications/Chromium.app/Contents/MacOS/Chromium)
+  Do not use 'playwright install': the suite runs against the system Chromium.
+MSG
+    exit 1
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then
+        SUDO="sudo"
+    else
+        echo "install-chromium: $CHROMIUM is missing; installing it needs root (or sudo), and neither is available." >&2
+        echo "  Run as root:  apt-get update && apt-get install -y chromium" >&2
+        exit 1
+    fi
+fi
+
+echo "install-chromium: $CHROMIUM is missing; installing Debian's chromium package (about 500 MB, under a minute)..."
+export DEBIAN_FRONTEND=noninteractive
+if ! $SUDO apt-get update -q; then
+    echo "install-chromium: 'apt-get update' failed (see above); cannot install chromium." >&2
+    exit 1
+fi
+if ! $SUDO apt-get install -y -q --no-install-recommends chromium; then
+    echo "install-chromium: 'apt-get install chromium' failed (see above)." >&2
+    echo "  On Ubuntu the chromium package is a snap stub; install a Chromium build by other means" >&2
+    echo "  and point CHROMIUM at it." >&2
+    exit 1
+fi
+
+if [ ! -x "$CHROMIUM" ]; then
+    echo "install-chromium: apt-get finished but $CHROMIUM is still missing." >&2
+    exit 1
+fi
+echo "install-chromium: installed $("$CHROMIUM" --version 2>/dev/null | tail -n 1)"

@@ -84,7 +84,7 @@ def test_each_wrong_gradient_gets_its_diagnosis(tag, grad, reference, kwargs):
 
 def test_every_tag_has_a_fixture():
     covered = {tag for tag, *_ in CATALOGUE}
-    covered |= {"ok", "aliased-input", "input-modified", "rebound"}  # tested below / in ch03
+    covered |= {"ok", "aliased-input", "input-modified", "rebound"}  # tested below
     assert covered == set(DIAGNOSES)
 
 
@@ -136,3 +136,21 @@ def test_shape_only_mode_without_reference(layer):
     assert diagnose(layer["upstream"].sum(1), None, param=layer["b"], name="db", batch_size=N).diagnosis \
         == "wrong-axis"
     assert diagnose(np.zeros(H), None, param=layer["b"], name="db").ok
+
+
+def test_grads_slot_rebound_instead_of_written_into(layer):
+    from nbkit.shapes import diagnose_slot
+
+    grads = [np.zeros_like(layer["W"])]
+    held_by_optimizer = grads[0]
+    grads[0] = layer["dW"].copy()  # the bug: rebinding the slot
+    result = diagnose_slot(grads[0], held_by_optimizer, layer["dW"], name="grads[0]")
+    assert result.diagnosis == "rebound" and "grads[0][...] = dW" in result.message
+
+    grads = [np.zeros_like(layer["W"])]
+    held_by_optimizer = grads[0]
+    grads[0][...] = layer["dW"]  # right: written into
+    assert diagnose_slot(grads[0], held_by_optimizer, layer["dW"], name="grads[0]").ok
+    # Written into, but with wrong values: the values are diagnosed as usual.
+    grads[0][...] = 2 * layer["dW"]
+    assert diagnose_slot(grads[0], held_by_optimizer, layer["dW"]).diagnosis == "scaled-by-2"

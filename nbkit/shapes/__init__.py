@@ -22,8 +22,9 @@ from .aliasing import snapshot
 from .checker import diagnose
 from .report import explain, raise_for
 from .result import ShapeDiagnosis
+from .slots import diagnose_slot
 from .tolerance import Tolerance, default_tolerance
 from .vocabulary import DIAGNOSES, TAGS
 
-__all__ = ["diagnose", "ShapeDiagnosis", "DIAGNOSES", "TAGS", "raise_for", "explain", "snapshot",
+__all__ = ["diagnose", "diagnose_slot", "ShapeDiagnosis", "DIAGNOSES", "TAGS", "raise_for", "explain", "snapshot",
            "Tolerance", "default_tolerance"]

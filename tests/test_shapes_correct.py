@@ -104,3 +104,20 @@ def test_correct_gradient_passes_with_unchanged_inputs_and_snapshots():
     before = snapshot(inputs)
     dW = x.T @ upstream
     assert diagnose(dW, x.T @ upstream, name="dW", inputs=inputs, snapshots=before).ok
+
+
+def test_numerical_gradients_as_references_pass_correct_code():
+    # The notebook checks compare learners' gradients with numerical ones: their O(h^2)
+    # and rounding error must stay inside the checker's tolerance.
+    from nbkit.gradcheck import numerical_gradient_upstream
+
+    rng = np.random.default_rng(7)
+    for N, D, H in [(4, 3, 5), (3, 3, 3), (8, 6, 2)]:
+        x, W, b = rng.standard_normal((N, D)), rng.standard_normal((D, H)), rng.standard_normal(H)
+        upstream = rng.standard_normal((N, H))
+        affine = lambda: x @ W + b  # noqa: E731 - reads x, W, b as they are nudged
+        for name, param, analytic in (("dW", W, x.T @ upstream), ("db", b, upstream.sum(axis=0)),
+                                      ("dx", x, upstream @ W.T)):
+            reference = numerical_gradient_upstream(lambda _: affine(), param, upstream)
+            assert diagnose(analytic, reference, param=param, name=name, batch_size=N).ok
+            assert diagnose(analytic.astype(np.float32), reference, param=param, name=name).ok

@@ -17,7 +17,7 @@ import numpy as np
 __all__ = ["numerical_gradient", "numerical_gradient_upstream"]
 
 
-def _check_step(h) -> float:
+def check_step(h) -> float:
     if isinstance(h, bool) or not isinstance(h, numbers.Real):
         raise TypeError(f"the step h must be a positive real number, got {type(h).__name__}")
     h = float(h)
@@ -26,7 +26,7 @@ def _check_step(h) -> float:
     return h
 
 
-def _check_array_input(x, fn_name: str) -> None:
+def check_array_input(x, fn_name: str) -> None:
     """Reject inputs that cannot be perturbed in place without silently lying."""
     if not isinstance(x, np.ndarray):
         raise TypeError(
@@ -51,7 +51,7 @@ def _check_array_input(x, fn_name: str) -> None:
         )
 
 
-def _as_scalar(value, where: str) -> float:
+def as_scalar(value, where: str) -> float:
     """Turn f's output into a float, or explain why it is not a scalar."""
     try:
         arr = np.asarray(value, dtype=np.float64)
@@ -90,7 +90,7 @@ def _require_finite(value, index, sign: str) -> None:
         )
 
 
-def _restore_check(x: np.ndarray, original: np.ndarray) -> None:
+def restore_check(x: np.ndarray, original: np.ndarray) -> None:
     """Raise if f changed x (beyond the entries we nudged and put back)."""
     if not np.array_equal(x, original, equal_nan=True):
         changed = np.argwhere(~((x == original) | (np.isnan(x) & np.isnan(original))))
@@ -104,31 +104,50 @@ def _restore_check(x: np.ndarray, original: np.ndarray) -> None:
         )
 
 
-def _central_sweep(x: np.ndarray, evaluate, h: float):
-    """Yield (index, value_plus, value_minus, step) for every entry of x.
+def nudge_and_evaluate(x: np.ndarray, index: tuple, evaluate, h: float):
+    """Evaluate at ``x[index] + h`` and ``x[index] - h``; return (plus, minus, step).
+
+    ``evaluate(index, sign)`` computes f at the current, nudged x. The entry is put
+    back in a ``finally`` clause, so x is intact even when f raises.
 
     ``step`` is the distance actually travelled, (x + h) - (x - h) *as stored*: in
     float32 ``x + h`` rounds, and dividing by the true distance instead of 2h removes
     most of that rounding error.
     """
+    old = x[index].copy()
+    try:
+        x[index] = old + h
+        x_plus = x[index].copy()
+        value_plus = evaluate(index, "+")
+        x[index] = old - h
+        x_minus = x[index].copy()
+        value_minus = evaluate(index, "-")
+    finally:
+        x[index] = old  # restore, even if f raised
+    step = float(x_plus) - float(x_minus)
+    if step == 0.0:
+        raise ValueError(
+            f"h={h!r} is too small to change x{list(index)}={float(old)!r} in "
+            f"{x.dtype}: x + h rounds back to x. Use a larger h."
+        )
+    return value_plus, value_minus, step
+
+
+def _central_sweep(x: np.ndarray, evaluate, h: float):
+    """Yield (index, value_plus, value_minus, step) for every entry of x."""
     for index in np.ndindex(x.shape):  # every entry, any number of axes (0-d too)
-        old = x[index].copy()
-        try:
-            x[index] = old + h
-            x_plus = x[index].copy()
-            value_plus = evaluate(index, "+")
-            x[index] = old - h
-            x_minus = x[index].copy()
-            value_minus = evaluate(index, "-")
-        finally:
-            x[index] = old  # restore, even if f raised
-        step = float(x_plus) - float(x_minus)
-        if step == 0.0:
-            raise ValueError(
-                f"h={h!r} is too small to change x{list(index)}={float(old)!r} in "
-                f"{x.dtype}: x + h rounds back to x. Use a larger h."
-            )
-        yield index, value_plus, value_minus, step
+        yield (index, *nudge_and_evaluate(x, index, evaluate, h))
+
+
+def scalar_evaluator(f, x):
+    """``evaluate(index, sign)`` for a scalar f of the array x (see nudge_and_evaluate)."""
+
+    def evaluate(index, sign):
+        value = as_scalar(f(x), f"with x{list(index)} nudged by {sign}h")
+        _require_finite(value, index, sign)
+        return value
+
+    return evaluate
 
 
 def numerical_gradient(f, x, h: float = 1e-5):
@@ -151,27 +170,22 @@ def numerical_gradient(f, x, h: float = 1e-5):
             something that is not a number.
         ValueError: ``f`` returns a non-scalar, a nan/inf, or modifies ``x``.
     """
-    h = _check_step(h)
+    h = check_step(h)
     if isinstance(x, (numbers.Real, np.floating)) and not isinstance(x, (bool, np.bool_)):
         x0 = float(x)
-        plus = _as_scalar(f(x0 + h), "at x + h")
-        minus = _as_scalar(f(x0 - h), "at x - h")
+        plus = as_scalar(f(x0 + h), "at x + h")
+        minus = as_scalar(f(x0 - h), "at x - h")
         _require_finite(plus, None, "+")
         _require_finite(minus, None, "-")
         return (plus - minus) / ((x0 + h) - (x0 - h))
-    _check_array_input(x, "numerical_gradient")
+    check_array_input(x, "numerical_gradient")
 
     original = x.copy()
     grad = np.zeros(x.shape, dtype=np.float64)
 
-    def evaluate(index, sign):
-        value = _as_scalar(f(x), f"with x{list(index)} nudged by {sign}h")
-        _require_finite(value, index, sign)
-        return value
-
-    for index, plus, minus, step in _central_sweep(x, evaluate, h):
+    for index, plus, minus, step in _central_sweep(x, scalar_evaluator(f, x), h):
         grad[index] = (plus - minus) / step
-    _restore_check(x, original)
+    restore_check(x, original)
     return grad
 
 
@@ -195,8 +209,8 @@ def numerical_gradient_upstream(f, x, upstream, h: float = 1e-5):
         ValueError: ``upstream.shape != f(x).shape``, f returns nan/inf, or f
             modifies ``x``. TypeError: integer ``x`` or a non-array ``x``.
     """
-    h = _check_step(h)
-    _check_array_input(x, "numerical_gradient_upstream")
+    h = check_step(h)
+    check_array_input(x, "numerical_gradient_upstream")
     try:
         upstream = np.asarray(upstream, dtype=np.float64)
     except (TypeError, ValueError):
@@ -229,5 +243,5 @@ def numerical_gradient_upstream(f, x, upstream, h: float = 1e-5):
         # Difference first, then weight and sum: subtracting two nearly equal sums
         # would lose more digits.
         grad[index] = np.sum((y_plus - y_minus) * upstream) / step
-    _restore_check(x, original)
+    restore_check(x, original)
     return grad

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from gradcheck_models import BUGS, TinyNet, plant
+from test_gradcheck_models import BUGS, TinyNet, plant
 from nbkit.feedback import CheckFailed
 from nbkit.gradcheck import (THRESHOLDS, check_gradients, directional_check, numerical_gradient,
                              rel_error, sparse_check)

@@ -1,4 +1,4 @@
-"""A small two-layer net with exact gradients and planted gradient bugs (test helper)."""
+"""Test helper (no tests here): a small two-layer net with exact gradients and planted bugs."""
 import numpy as np
 
 

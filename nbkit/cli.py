@@ -1,0 +1,145 @@
+"""The ``nbkit`` command for instructors and authors.
+
+    nbkit build [--check]      regenerate notebooks/ from solutions/ with nbgrader (or only report staleness)
+    nbkit validate [NAME ...]  run solution notebooks top to bottom and report every test cell
+    nbkit lab                  start JupyterLab on notebooks/ (what `make lab` runs)
+
+Run it from the course repository (or pass --course-dir). ``nbkit COMMAND --help`` explains each.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+from nbkit.course import CourseNotFound, assignments, find_course_dir, release_notebook, source_notebook
+
+
+def _course(args) -> Path:
+    return find_course_dir(args.course_dir)
+
+
+def cmd_build(args) -> int:
+    from nbkit import build
+
+    course = _course(args)
+    if args.check and args.names:
+        print("nbkit build --check always checks every assignment; drop the names.", file=sys.stderr)
+        return 2
+    if args.check:
+        diff = build.check(course)
+        if diff.up_to_date:
+            print(f"notebooks/ is up to date with solutions/ ({len(assignments(course))} assignments).")
+            return 0
+        print("notebooks/ is out of date; run `nbkit build` and commit the result:")
+        for line in diff.lines():
+            print("  " + line)
+        return 1
+    diff = build.build(course, args.names)
+    changed = diff.changed + diff.missing + diff.extra
+    print(f"built notebooks/ from solutions/ with nbgrader: {len(assignments(course))} assignments, "
+          f"{len(changed)} file(s) changed.")
+    for line in diff.lines():
+        print("  " + line)
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from nbkit.validate import run_notebook
+
+    course = _course(args)
+    names = args.names or assignments(course)
+    unknown = sorted(set(names) - set(assignments(course)))
+    if unknown:
+        print(f"unknown assignment(s): {', '.join(unknown)}; the course has: {', '.join(assignments(course))}",
+              file=sys.stderr)
+        return 2
+    failures = 0
+    for name in names:
+        path = release_notebook(course, name) if args.release else source_notebook(course, name)
+        run = run_notebook(path, timeout=args.timeout)
+        print(f"{name}  ({run.seconds:.1f} s)")
+        for cell in run.tests:
+            mark = "\u2714" if cell.ok else "\u2718"
+            print(f"  {mark} {cell.grade_id} [{cell.points:g} pt]")
+            if not cell.ok and not args.release:
+                print("      " + cell.message.replace("\n", "\n      "))
+        errors = [c for c in run.errors if not (args.release and c.ename == "NotImplementedError")]
+        for cell in errors:
+            print(f"  ! cell {cell.index} (not a test) raised {cell.ename}:")
+            print("      " + cell.message.replace("\n", "\n      "))
+        expected_fail = args.release
+        failures += len(errors) + (0 if expected_fail else sum(not c.ok for c in run.tests))
+    if failures:
+        print(f"{failures} problem(s) found.")
+        return 1
+    print("all notebooks ran; " + ("release stubs behave as expected." if args.release else "every test cell passed."))
+    return 0
+
+
+def cmd_lab(args) -> int:
+    import os
+    import subprocess
+
+    course = _course(args)
+    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={course / 'notebooks'}",
+           f"--ip={args.ip}", f"--port={args.port}"]
+    if args.no_browser:
+        cmd.append("--no-browser")
+    print("Starting JupyterLab on notebooks/; open the URL it prints below (Ctrl-C twice to stop).", flush=True)
+    try:
+        # cwd = the course, so nbgrader's lab extension finds nbgrader_config.py.
+        return subprocess.call(cmd, cwd=course, env=dict(os.environ))
+    except KeyboardInterrupt:
+        return 0
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nbkit", description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--course-dir", default=None, help="the course repository (default: found from cwd)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("build", help="regenerate notebooks/ from solutions/ with nbgrader")
+    p.add_argument("names", nargs="*", help="assignments to build (default: all)")
+    p.add_argument("--check", action="store_true", help="only report stale notebooks; exit 1 if any")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("validate", help="run solution notebooks and report every test cell")
+    p.add_argument("names", nargs="*", help="assignments (default: all)")
+    p.add_argument("--release", action="store_true",
+                   help="run the release notebooks instead (test cells are expected to fail; other cells must not)")
+    p.add_argument("--timeout", type=int, default=120, help="per-cell timeout in seconds")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("lab", help="start JupyterLab on notebooks/")
+    p.add_argument("--ip", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8888)
+    p.add_argument("--no-browser", action="store_true")
+    p.set_defaults(func=cmd_lab)
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.func(args)
+    except CourseNotFound as err:
+        print(f"nbkit: {err}", file=sys.stderr)
+        return 2
+    except Exception as err:  # noqa: BLE001 - one clear line, not a traceback
+        from nbkit.build import BuildError
+
+        if isinstance(err, BuildError):
+            print(f"nbkit: {err}", file=sys.stderr)
+            return 1
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

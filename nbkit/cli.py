@@ -3,6 +3,8 @@
     nbkit build [--check]      regenerate notebooks/ from solutions/ with nbgrader (or only report staleness)
     nbkit validate [NAME ...]  run solution notebooks top to bottom and report every test cell
     nbkit lab                  start JupyterLab on notebooks/ (what `make lab` runs)
+    nbkit grade [NAME ...]     autograde collected submissions with nbgrader, in parallel
+    nbkit report               class report: scores, pass rate per exercise, most frequent mistakes
 
 Run it from the course repository (or pass --course-dir). ``nbkit COMMAND --help`` explains each.
 """
@@ -118,6 +120,14 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8888)
     p.add_argument("--no-browser", action="store_true")
     p.set_defaults(func=cmd_lab)
+
+    try:  # `nbkit grade` and `nbkit report` live with the grading code
+        from nbkit.grading.commands import add_commands
+    except ModuleNotFoundError as err:
+        if err.name not in ("nbkit.grading", "nbkit.grading.commands"):
+            raise
+    else:
+        add_commands(sub)
     return parser
 
 

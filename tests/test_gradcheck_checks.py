@@ -41,7 +41,7 @@ def test_full_check_passes_correct(net):
     report = check_gradients(net.loss, net.params, net.grads())
     assert report.ok
     assert all(r.verdict == "ok" for r in report.rows)
-    assert report.evaluations == 2 * sum(p.size for p in net.params.values())
+    assert report.evaluations == 1 + 2 * sum(p.size for p in net.params.values())
 
 
 # --- directional: same bugs, several seeds ----------------------------------------

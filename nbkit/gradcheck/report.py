@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .directional import directional_check
-from .numerical import numerical_gradient
+from .numerical import as_scalar, numerical_gradient
 from .relerror import DEFAULT_FLOOR, rel_error_array
 from .sparse import sparse_check
-from .thresholds import Thresholds, thresholds_for
+from .thresholds import Thresholds, noise_floor, thresholds_for
 
 __all__ = ["ParamCheck", "GradCheckReport", "check_gradients", "METHODS"]
 
@@ -50,6 +50,7 @@ class ParamCheck:
     evaluations: int = 0
     hint: str = ""
     diagnosis: str = ""
+    floor: float = DEFAULT_FLOOR
 
     @property
     def where(self) -> str:
@@ -80,6 +81,7 @@ class GradCheckReport:
     rows: list
     method: str
     unused_grads: list = field(default_factory=list)
+    loss: float = float("nan")
 
     @property
     def ok(self) -> bool:
@@ -92,7 +94,8 @@ class GradCheckReport:
 
     @property
     def evaluations(self) -> int:
-        return sum(r.evaluations for r in self.rows)
+        """Calls of f: 1 for the loss at the unperturbed point, plus each row's."""
+        return 1 + sum(r.evaluations for r in self.rows)
 
     def __getitem__(self, name: str) -> ParamCheck:
         for r in self.rows:
@@ -148,10 +151,10 @@ class GradCheckReport:
         fail(message, diagnosis=self.failures[0].diagnosis or "gradcheck-mismatch", exercise=exercise)
 
 
-def _hint(numerical: np.ndarray, analytic: np.ndarray, errors: np.ndarray, wrong: float):
+def _hint(numerical: np.ndarray, analytic: np.ndarray, errors: np.ndarray, wrong: float, floor: float):
     """(diagnosis tag, sentence): a guess at the kind of mistake, from the full gradient."""
     def close(a, b):
-        return a.shape == b.shape and np.max(rel_error_array(a, b)) <= wrong
+        return a.shape == b.shape and np.max(rel_error_array(a, b, floor=floor)) <= wrong
 
     if not np.all(np.isfinite(analytic)):
         return "non-finite", "The analytic gradient contains nan or inf."
@@ -161,7 +164,7 @@ def _hint(numerical: np.ndarray, analytic: np.ndarray, errors: np.ndarray, wrong
         return "sign", "It is the numerical gradient with the sign flipped."
     if numerical.ndim == 2 and numerical.shape[0] == numerical.shape[1] and close(analytic.T, numerical):
         return "transposed", "It is the transpose of the numerical gradient."
-    mask = np.abs(numerical) > DEFAULT_FLOOR
+    mask = np.abs(numerical) > floor
     if mask.any():
         ratios = analytic[mask] / numerical[mask]
         ratio = float(np.median(ratios))
@@ -190,6 +193,10 @@ def check_gradients(f, params: dict, grads: dict, *, method: str = "full", h: fl
         seed: for the sparse and directional methods.
         thresholds: override the per-dtype :data:`THRESHOLDS`.
 
+    Entrywise errors are ``|num - ana| / max(|num| + |ana|, floor)`` with ``floor`` from
+    :func:`noise_floor`: entries too small to be resolved through the rounding noise
+    of f are judged by their absolute difference (costs one extra call of f).
+
     Returns:
         :class:`GradCheckReport`: a row per parameter with the relative error, worst
         index, numerical and analytic values there and a verdict; ``.ok``,
@@ -202,13 +209,16 @@ def check_gradients(f, params: dict, grads: dict, *, method: str = "full", h: fl
     if not isinstance(params, dict) or not isinstance(grads, dict):
         raise TypeError("params and grads must be dicts mapping names to arrays")
     rng = np.random.default_rng(seed)
+    loss = as_scalar(f(), "at the unperturbed parameters")  # sets the rounding-noise floor
     rows = []
     for name, p in params.items():
         if not isinstance(p, np.ndarray):
             raise TypeError(f"params[{name!r}] must be a float ndarray, got {type(p).__name__}")
         thr = thresholds or thresholds_for(p.dtype)
         step = thr.h if h is None else h
-        base = dict(name=name, shape=p.shape, dtype=p.dtype.name, method=method, thresholds=thr)
+        floor = noise_floor(loss, step, p.dtype, thr.ok)
+        base = dict(name=name, shape=p.shape, dtype=p.dtype.name, method=method, thresholds=thr,
+                    floor=floor)
         g = grads.get(name)
         if g is None:
             rows.append(ParamCheck(**base, error=float("inf"), verdict="wrong", diagnosis="missing",
@@ -223,17 +233,17 @@ def check_gradients(f, params: dict, grads: dict, *, method: str = "full", h: fl
         fx = lambda _: f()  # noqa: E731 - f reads p itself
         if method == "full":
             num = numerical_gradient(fx, p, h=step)
-            errs = rel_error_array(num, g)
+            errs = rel_error_array(num, g, floor=floor)
             pos = np.unravel_index(int(np.argmax(np.where(np.isnan(errs), np.inf, errs))), p.shape) if p.size else ()
             error = float(errs[pos]) if p.size else 0.0
             verdict = thr.verdict(error)
-            diagnosis, hint = _hint(num, g, errs, thr.wrong) if verdict != "ok" else ("", "")
+            diagnosis, hint = _hint(num, g, errs, thr.wrong, floor) if verdict != "ok" else ("", "")
             rows.append(ParamCheck(**base, error=error, verdict=verdict,
                                    index=tuple(int(i) for i in pos), numerical=float(num[pos]) if p.size else 0.0,
                                    analytic=float(g[pos]) if p.size else 0.0, evaluations=2 * p.size,
                                    hint=hint, diagnosis=diagnosis))
         elif method == "sparse":
-            res = sparse_check(fx, p, g, num_checks=num_checks, seed=rng, h=step)
+            res = sparse_check(fx, p, g, num_checks=num_checks, seed=rng, h=step, floor=floor)
             i = res.worst_position
             rows.append(ParamCheck(**base, error=res.max_error, verdict=thr.verdict(res.max_error),
                                    index=res.indices[i], numerical=float(res.numerical[i]),
@@ -245,4 +255,4 @@ def check_gradients(f, params: dict, grads: dict, *, method: str = "full", h: fl
                                    numerical=float(res.numerical[i]), analytic=float(res.analytic[i]),
                                    evaluations=res.evaluations))
     unused = [k for k in grads if k not in params]
-    return GradCheckReport(rows, method, unused_grads=unused)
+    return GradCheckReport(rows, method, unused_grads=unused, loss=loss)

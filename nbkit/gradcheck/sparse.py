@@ -75,7 +75,8 @@ class SparseCheck:
         return "\n".join(lines)
 
 
-def sparse_check(f, x, analytic_grad, num_checks: int = 10, seed=None, h: float = 1e-5) -> SparseCheck:
+def sparse_check(f, x, analytic_grad, num_checks: int = 10, seed=None, h: float = 1e-5,
+                 floor: float = DEFAULT_FLOOR) -> SparseCheck:
     """Compare ``analytic_grad`` with central differences at ``num_checks`` random entries.
 
     Args:
@@ -86,6 +87,7 @@ def sparse_check(f, x, analytic_grad, num_checks: int = 10, seed=None, h: float 
         num_checks: how many distinct entries to sample (capped at ``x.size``).
         seed: int, None or np.random.Generator, picks the entries.
         h: step size.
+        floor: smallest denominator of the relative error (see :func:`rel_error`).
 
     Returns:
         :class:`SparseCheck` with per-entry numerical and analytic values, relative
@@ -109,5 +111,5 @@ def sparse_check(f, x, analytic_grad, num_checks: int = 10, seed=None, h: float 
         numerical[n] = (plus - minus) / step
     restore_check(x, original)
     analytic = np.array([g[i] for i in indices], dtype=np.float64)
-    errors = rel_error_array(numerical, analytic, floor=DEFAULT_FLOOR)
+    errors = rel_error_array(numerical, analytic, floor=floor)
     return SparseCheck(indices, numerical, analytic, errors, evaluations=2 * k)

@@ -18,6 +18,13 @@ float64: below 1e-7 the gradient is right; 1e-7..1e-4 is expected where f has ki
 almost surely). float32: rounding noise alone reaches ~1e-2 on the small entries of a
 correct gradient, so only gross bugs (a factor of 2, a sign, a transpose) are visible;
 check in float64 whenever you can.
+
+Tiny entries. A central difference carries an absolute rounding error of about
+``eps * |f(x)| / h`` (5e-11 for a loss of 2.3 in float64 with h = 1e-5). On a gradient
+entry of size 1e-6 that alone is a relative error of 5e-5, although nothing is wrong.
+:func:`check_gradients` therefore judges entries below :func:`noise_floor` by their
+absolute difference: the denominator of the relative error is at least
+``2 * eps * |f(x)| / (h * ok)``, so that rounding noise alone stays below ``ok / 2``.
 """
 from __future__ import annotations
 
@@ -25,7 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Thresholds", "THRESHOLDS", "thresholds_for", "default_step"]
+__all__ = ["Thresholds", "THRESHOLDS", "thresholds_for", "default_step", "noise_floor"]
 
 
 @dataclass(frozen=True)
@@ -70,3 +77,16 @@ def thresholds_for(dtype) -> Thresholds:
 def default_step(dtype) -> float:
     """The default central-difference step for arrays of ``dtype``."""
     return thresholds_for(dtype).h
+
+
+def noise_floor(loss_value: float, h: float, dtype, ok: float) -> float:
+    """Smallest denominator for entrywise relative errors of a central difference.
+
+    ``max(1e-8, 2 * eps(dtype) * |loss_value| / (h * ok))``: an entry whose numerical
+    and analytic values add up to less than this is compared in absolute terms, with
+    the rounding noise ``eps * |f| / h`` of the difference quotient mapped to ``ok / 2``.
+    """
+    from .relerror import DEFAULT_FLOOR
+
+    eps = float(np.finfo(np.dtype(dtype)).eps) if np.dtype(dtype).kind == "f" else float(np.finfo(float).eps)
+    return max(DEFAULT_FLOOR, 2.0 * eps * abs(float(loss_value)) / (float(h) * float(ok)))

@@ -20,11 +20,14 @@ from __future__ import annotations
 
 from .aliasing import snapshot
 from .checker import diagnose
+from .drawing import draw_product
 from .report import explain, raise_for
 from .result import ShapeDiagnosis
 from .slots import diagnose_slot
 from .tolerance import Tolerance, default_tolerance
 from .vocabulary import DIAGNOSES, TAGS
 
-__all__ = ["diagnose", "diagnose_slot", "ShapeDiagnosis", "DIAGNOSES", "TAGS", "raise_for", "explain", "snapshot",
-           "Tolerance", "default_tolerance"]
+__all__ = [
+    "diagnose", "diagnose_slot", "ShapeDiagnosis", "DIAGNOSES", "TAGS", "raise_for", "explain",
+    "snapshot", "draw_product", "Tolerance", "default_tolerance",
+]

@@ -92,3 +92,18 @@ def test_importing_shapes_loads_no_plotting_or_widgets():
             "print(sorted(m for m in ('matplotlib', 'ipywidgets', 'scipy', 'nbgrader') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_show_values_false_hides_expected_and_input_values():
+    from nbkit.shapes import snapshot
+
+    wrong = REF.copy()
+    wrong[1, 2] = 123.0
+    shown, hidden = diagnose(wrong, REF), diagnose(wrong, REF, show_values=False)
+    assert "123" in shown.message and "2.5" in shown.message
+    assert "123" not in hidden.message and "2.5" not in hidden.message and "dW[1, 2]" in hidden.message
+    upstream = REF.copy()
+    before = snapshot([upstream])
+    upstream[0, 0] = 77.0
+    modified = diagnose(REF.copy(), REF, inputs=[upstream], snapshots=before, show_values=False)
+    assert modified.diagnosis == "input-modified" and "77" not in modified.message

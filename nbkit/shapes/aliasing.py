@@ -40,8 +40,9 @@ def snapshot(inputs):
     raise TypeError(f"inputs must be an array, a sequence or a mapping of arrays, got {type(inputs).__name__}")
 
 
-def find_modified_input(inputs, snapshots) -> Finding | None:
-    """The first array input that differs from its snapshot, as an ``input-modified`` finding."""
+def find_modified_input(inputs, snapshots, show_values: bool = True) -> Finding | None:
+    """The first array input that differs from its snapshot, as an ``input-modified`` finding
+    (with the changed entry's old and new values if ``show_values``)."""
     now, before = labelled(inputs), labelled(snapshots)
     if len(now) != len(before):
         raise ValueError(f"snapshots must mirror inputs: {len(before)} snapshots for {len(now)} inputs")
@@ -58,8 +59,9 @@ def find_modified_input(inputs, snapshots) -> Finding | None:
         else:
             difference = np.abs(current - original) if current.dtype.kind in "iufc" else current != original
             index = worst_index(np.nan_to_num(np.asarray(difference, dtype=float), nan=np.inf))
-            what = (f"Your function changed the input `{label}` in place: `{label}{fmt_index(index)}` was "
-                    f"{fmt_number(original[index])} before the call and is {fmt_number(current[index])} after it.")
+            change = (f"was {fmt_number(original[index])} before the call and is {fmt_number(current[index])} "
+                      f"after it" if show_values else "changed during the call")
+            what = f"Your function changed the input `{label}` in place: `{label}{fmt_index(index)}` {change}."
         return Finding(
             "input-modified", what,
             why="Backward must leave the upstream gradient and the cache untouched: the same arrays "

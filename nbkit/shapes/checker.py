@@ -56,7 +56,8 @@ def _as_reference(reference, param) -> tuple[np.ndarray | None, tuple[int, ...]]
 
 def diagnose(grad, reference=None, *, param=None, name: str = "dW", param_name: str | None = None,
              batch_size: int | None = None, inputs=(), snapshots=None, rtol: float | None = None,
-             atol: float = 1e-8, hints: Mapping[str, str] | None = None) -> ShapeDiagnosis:
+             atol: float = 1e-8, hints: Mapping[str, str] | None = None,
+             show_values: bool = True) -> ShapeDiagnosis:
     """Compare a gradient with its parameter and a reference; name the mistake if there is one.
 
     Args:
@@ -74,6 +75,8 @@ def diagnose(grad, reference=None, *, param=None, name: str = "dW", param_name: 
         rtol, atol: tolerances; ``rtol`` defaults to 1e-5 for float64, 1e-3 for float32.
         hints: extra exercise-specific sentences per diagnosis tag, e.g.
             ``{"transposed": "For y = x W, dW = x^T (dL/dy)."}``, added to the message.
+        show_values: False keeps expected and input values out of the message (hidden
+            test cases: feedback goes back to students); indices and factors are still named.
 
     Returns:
         A :class:`ShapeDiagnosis`; ``.ok`` is True only when the shape is the parameter's and
@@ -91,7 +94,7 @@ def diagnose(grad, reference=None, *, param=None, name: str = "dW", param_name: 
     param = param_name or param_name_for(name)
     array, finding = _as_gradient(grad, name)
     if finding is None and snapshots is not None:
-        finding = find_modified_input(inputs, snapshots)
+        finding = find_modified_input(inputs, snapshots, show_values=show_values)
     if finding is None:
         finding = find_aliased_input(grad, inputs, name)
     if finding is None and array.shape != expected:
@@ -109,7 +112,7 @@ def diagnose(grad, reference=None, *, param=None, name: str = "dW", param_name: 
         tol = default_tolerance(array, rtol=rtol, atol=atol)
         if not tol.close(array, reference):
             finding = explain_wrong_values(array, reference, name=name, param=param,
-                                           batch_size=batch_size, tol=tol)
+                                           batch_size=batch_size, tol=tol, show_values=show_values)
     if finding is None:
         checked = "shape and values" if reference is not None else "shape"
         return ShapeDiagnosis(True, "ok", f"{name}: {checked} right ({name} is {fmt_shape(expected)}, like {param}).",

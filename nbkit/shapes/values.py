@@ -91,8 +91,8 @@ def scaled(grad, reference, *, name, param, batch_size, tol, **_) -> Finding | N
     )
 
 
-def wrong_values(grad, reference, *, name, tol, **_) -> Finding:
-    """Plain wrong values, located at the worst entry."""
+def wrong_values(grad, reference, *, name, tol, show_values=True, **_) -> Finding:
+    """Plain wrong values, located at the worst entry (its values shown if ``show_values``)."""
     difference = grad.astype(np.float64) - reference
     index = worst_index(difference) if grad.ndim else ()
     wrong = int(np.sum(np.abs(difference) > tol.bound(reference)))
@@ -102,11 +102,12 @@ def wrong_values(grad, reference, *, name, tol, **_) -> Finding:
         why = "Only some entries are off: look at what is special about them (an edge, a branch, a repeated index)."
     else:
         why = "No single common mistake (transpose, missing sum, constant factor, sign) explains the difference."
+    worst = (f"{name}{fmt_index(index)} is {fmt_number(grad[index])} where {fmt_number(reference[index])} "
+             f"is expected" if show_values else f"the entry furthest off is {name}{fmt_index(index)}")
     return Finding(
         "wrong-values",
-        f"{name} has the right shape {fmt_shape(grad.shape)} but wrong values: "
-        f"{name}{fmt_index(index)} is {fmt_number(grad[index])} where {fmt_number(reference[index])} "
-        f"is expected ({wrong} of {grad.size} entries differ).",
+        f"{name} has the right shape {fmt_shape(grad.shape)} but wrong values: {worst} "
+        f"({wrong} of {grad.size} entries differ).",
         why=why,
         try_this="recompute that entry by hand with the chain rule, or compare against a numerical gradient.",
         index=index,
@@ -114,10 +115,10 @@ def wrong_values(grad, reference, *, name, tol, **_) -> Finding:
 
 
 def explain_wrong_values(grad: np.ndarray, reference: np.ndarray, *, name: str, param: str,
-                         batch_size: int | None, tol: Tolerance) -> Finding:
+                         batch_size: int | None, tol: Tolerance, show_values: bool = True) -> Finding:
     """The most specific finding for a right-shaped ``grad`` that does not match ``reference``."""
     for rule in (transposed_square, scaled):
         finding = rule(grad, reference, name=name, param=param, batch_size=batch_size, tol=tol)
         if finding is not None:
             return finding
-    return wrong_values(grad, reference, name=name, tol=tol)
+    return wrong_values(grad, reference, name=name, tol=tol, show_values=show_values)

@@ -1,0 +1,73 @@
+"""What a student must (and must not) see after running a whole notebook.
+
+Each function takes the cells of a finished run (labpage.Cell) and returns a list of
+problems, each a paragraph naming the cell and quoting what it shows; an empty list means
+the notebook looks right. Tests assert ``not problems`` and print them all.
+"""
+from __future__ import annotations
+
+import re
+
+from .labpage import FAIL_MARK, PASS_MARK, Cell
+
+# nbkit.feedback.CheckFailed renders as "✘ <exercise>: not yet." followed by the message.
+CHECK_FAILED = re.compile(rf"^{FAIL_MARK} (\S.*?): not yet\.$", re.MULTILINE)
+CHECK_PASSED = re.compile(rf"^{PASS_MARK} \S", re.MULTILINE)
+
+# In an untouched release, these are what unfinished work is expected to raise.
+EXPECTED_IN_RELEASE = {"CheckFailed", "NotImplementedError"}
+
+
+def _never_ran(cells: list[Cell]) -> list[str]:
+    return [f"{cell.describe()}\n  -> never ran (Run All stopped before it)"
+            for cell in cells if cell.runnable and cell.execution_count is None]
+
+
+def problems_in_solution_run(cells: list[Cell]) -> list[str]:
+    """The instructor's notebook after Run All: every cell ran, no errors, every check passed."""
+    problems = _never_ran(cells)
+    for cell in cells:
+        for error in cell.errors:
+            problems.append(f"{cell.describe()}\n  -> raised {error['ename']}: {error['evalue']}")
+        if cell.stderr:
+            problems.append(f"{cell.describe()}\n  -> wrote to stderr (students see a red box)")
+        if cell.is_check and cell.execution_count is not None:
+            if not CHECK_PASSED.search(cell.text):
+                problems.append(f"{cell.describe()}\n  -> a check cell that printed no "
+                                f"'{PASS_MARK} ...' success line")
+            if FAIL_MARK in cell.text:
+                problems.append(f"{cell.describe()}\n  -> a check cell showing a failure")
+    if not any(cell.is_check for cell in cells):
+        problems.append("no check cells found (no cell has nbgrader grade=true, solution=false)")
+    return problems
+
+
+def problems_in_release_run(cells: list[Cell]) -> list[str]:
+    """The untouched student notebook after running everything (continuing past failures).
+
+    Every check cell shows nbkit's failure message, not a raw traceback; the only other
+    errors allowed are NotImplementedError from answer cells that still hold the stub.
+    """
+    problems = _never_ran(cells)
+    for cell in cells:
+        for error in cell.errors:
+            expected = (error["ename"] == "CheckFailed" if cell.is_check
+                        else error["ename"] == "NotImplementedError" and cell.is_solution)
+            if not expected:
+                problems.append(f"{cell.describe()}\n  -> raised {error['ename']}: "
+                                f"{error['evalue']} (an untouched release should only show "
+                                f"check failures and NotImplementedError from answer stubs)")
+        if cell.is_check and cell.execution_count is not None:
+            if not cell.errors:
+                problems.append(f"{cell.describe()}\n  -> a check cell that passes in the "
+                                f"untouched release: does it test the student's code?")
+            elif not CHECK_FAILED.search(cell.text):
+                problems.append(f"{cell.describe()}\n  -> a failing check that does not show "
+                                f"'{FAIL_MARK} <exercise>: not yet.'")
+    if not any(cell.is_check for cell in cells):
+        problems.append("no check cells found (no cell has nbgrader grade=true, solution=false)")
+    return problems
+
+
+def report(path: str, problems: list[str]) -> str:
+    return f"{path}: {len(problems)} problem(s)\n\n" + "\n\n".join(problems)

@@ -1,0 +1,328 @@
+"""Drive one notebook in JupyterLab the way a student does, and read back what they see.
+
+Every action goes through the user interface: the Run menu, clicks on cells, arrow keys on
+a slider handle, the nbgrader Validate toolbar button. To *read* the result, a snapshot
+combines the rendered DOM (the text a student reads under each cell, the images drawn)
+with the cell models behind it (``window.jupyterapp``, exposed by the server's
+``--LabApp.expose_app_in_browser``), because in the DOM a Python traceback and a line
+printed to stderr look the same: only the model says which outputs are errors.
+"""
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+
+PASS_MARK = "\u2714"   # what nbkit.feedback.passed prints
+FAIL_MARK = "\u2718"   # how nbkit.feedback.CheckFailed renders
+IDLE_TEXT = "(ipykernel) | Idle"
+
+# One dict per cell of the notebook panel showing `path`, in notebook order.
+_SNAPSHOT_JS = r"""
+(path) => {
+  const app = window.jupyterapp;
+  if (!app) { return {error: 'window.jupyterapp is missing (server not started with expose_app_in_browser)'}; }
+  const panel = Array.from(app.shell.widgets('main')).find(w => w.context && w.context.path === path);
+  if (!panel) { return {error: 'no open notebook panel for ' + path}; }
+  const cells = panel.content.widgets.map((cell, index) => {
+    const model = cell.model;
+    const node = cell.node;
+    const prompt = node.querySelector('.jp-InputArea-prompt');
+    const outputs = model.type === 'code' ? model.outputs.toJSON() : [];
+    const shown = Array.from(node.querySelectorAll(
+        '.jp-Cell-outputArea > .jp-OutputArea-child > .jp-OutputArea-output'));
+    const images = Array.from(node.querySelectorAll('.jp-Cell-outputArea img')).map(img => ({
+        src: img.src.slice(0, 64) + '#' + img.src.length + ':' + img.src.slice(-64),
+        width: img.naturalWidth, height: img.naturalHeight, complete: img.complete}));
+    return {
+      index: index,
+      type: model.type,
+      source: model.sharedModel.getSource(),
+      prompt: prompt ? prompt.textContent : '',
+      execution_count: model.type === 'code' ? model.executionCount : null,
+      outputs: outputs.map(o => ({output_type: o.output_type, name: o.name || null,
+                                  ename: o.ename || null, evalue: o.evalue || null})),
+      shown: shown.map(el => ({mime: el.getAttribute('data-mime-type'), text: el.textContent})),
+      images: images,
+      widgets: node.querySelectorAll('.jp-Cell-outputArea .widget-slider').length,
+      nbgrader: model.getMetadata('nbgrader') || null,
+    };
+  });
+  return {cells: cells};
+}
+"""
+
+_BUSY_JS = r"""
+(path) => {
+  const app = window.jupyterapp;
+  const panel = app && Array.from(app.shell.widgets('main')).find(w => w.context && w.context.path === path);
+  if (!panel) { return null; }
+  const cells = panel.content.widgets;
+  const busy = cells.some(c => c.model.type === 'code' &&
+      (c.node.querySelector('.jp-InputArea-prompt')?.textContent || '').includes('*'));
+  const status = document.querySelector('#jp-main-statusbar')?.textContent || '';
+  const counts = cells.map(c => c.model.type === 'code' ? c.model.executionCount : null);
+  return {busy: busy, status: status, counts: counts};
+}
+"""
+
+
+@dataclass
+class Cell:
+    """What one cell shows after a run (see _SNAPSHOT_JS for the fields' origin)."""
+
+    index: int
+    type: str
+    source: str
+    prompt: str
+    execution_count: int | None
+    outputs: list = field(default_factory=list)
+    shown: list = field(default_factory=list)
+    images: list = field(default_factory=list)
+    widgets: int = 0
+    nbgrader: dict | None = None
+
+    @property
+    def text(self) -> str:
+        """All output text a student reads under this cell."""
+        return "\n".join(item["text"] for item in self.shown)
+
+    @property
+    def errors(self) -> list[dict]:
+        return [o for o in self.outputs if o["output_type"] == "error"]
+
+    @property
+    def stderr(self) -> bool:
+        return any(o["output_type"] == "stream" and o["name"] == "stderr" for o in self.outputs)
+
+    @property
+    def is_check(self) -> bool:
+        """An autograded test cell: nbgrader ``grade`` without ``solution``."""
+        meta = self.nbgrader or {}
+        return self.type == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+    @property
+    def is_solution(self) -> bool:
+        return bool((self.nbgrader or {}).get("solution"))
+
+    @property
+    def runnable(self) -> bool:
+        """JupyterLab sends only non-blank code cells to the kernel."""
+        return self.type == "code" and bool(self.source.strip())
+
+    def describe(self, limit: int = 1200) -> str:
+        """A readable account of the cell for assertion messages."""
+        name = (self.nbgrader or {}).get("grade_id")
+        head = f"cell {self.index}" + (f" ({name})" if name else "") + f" {self.prompt}"
+        source = "\n".join("    " + line for line in self.source.splitlines()[:8])
+        shown = self.text.strip()
+        if len(shown) > limit:
+            shown = shown[:limit] + " ..."
+        shown = "\n".join("  | " + line for line in shown.splitlines()) or "  | (no output)"
+        return f"{head}\n{source}\n  shows:\n{shown}"
+
+
+class NotebookPage:
+    """One notebook open in JupyterLab in one browser page."""
+
+    def __init__(self, page, server, path: str):
+        self.page = page
+        self.server = server
+        self.path = path  # relative to the server's root_dir
+        self.timings: dict[str, float] = {}
+
+    # -- opening -------------------------------------------------------------------------
+    def open(self, timeout: float = 90.0) -> "NotebookPage":
+        """Open the notebook and wait until its kernel reports Idle in the status bar."""
+        started = time.monotonic()
+        self.page.goto(self.server.lab_url(self.path), wait_until="domcontentloaded",
+                       timeout=timeout * 1000)
+        self.page.locator(".jp-NotebookPanel-notebook .jp-Notebook-cell").first.wait_for(
+            timeout=timeout * 1000)
+        # The toolbar's kernel indicator says idle before the kernel can take work;
+        # the status bar's "Python 3 (ipykernel) | Idle" is the reliable signal.
+        deadline = time.monotonic() + timeout
+        while IDLE_TEXT not in self.status_bar():
+            self.fail_on_dialog()
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{self.path}: the kernel never became idle; status bar reads "
+                                     f"{self.status_bar()!r}")
+            time.sleep(0.2)
+        self.timings["open"] = time.monotonic() - started
+        return self
+
+    def status_bar(self) -> str:
+        return self.page.evaluate(
+            "() => document.querySelector('#jp-main-statusbar')?.textContent || ''")
+
+    def fail_on_dialog(self) -> None:
+        """A modal dialog (kernel chooser, kernel died, ...) blocks the page: say what it says."""
+        dialog = self.page.locator(".jp-Dialog")
+        if dialog.count() and dialog.first.is_visible():
+            raise AssertionError(f"{self.path}: JupyterLab shows a dialog: "
+                                 f"{dialog.first.inner_text()!r}")
+
+    # -- running -------------------------------------------------------------------------
+    def _run_menu(self, *commands: str) -> None:
+        """Open the Run menu and click the first enabled item bound to one of ``commands``."""
+        self.page.locator("li.lm-MenuBar-item", has_text=re.compile(r"^\s*Run\s*$")).click()
+        self.page.locator(", ".join(
+            f".lm-Menu-item[data-command='{command}']:not(.lm-mod-disabled)" for command in commands
+        )).first.click()
+
+    def _busy_state(self) -> dict:
+        state = self.page.evaluate(_BUSY_JS, self.path)
+        if state is None:
+            raise AssertionError(f"{self.path}: the notebook panel is gone")
+        return state
+
+    def _wait_for_run(self, before: list, timeout: float) -> None:
+        """Wait until the kernel has started the requested cells and then finished them."""
+        deadline = time.monotonic() + 15
+        while True:  # 1. the click must have had an effect
+            state = self._busy_state()
+            if state["busy"] or state["counts"] != before:
+                break
+            if time.monotonic() > deadline:
+                self.fail_on_dialog()
+                raise AssertionError(f"{self.path}: the Run menu command started nothing "
+                                     f"(status bar: {state['status']!r})")
+            time.sleep(0.1)
+        deadline = time.monotonic() + timeout
+        quiet = 0
+        while quiet < 3:  # 2. no "[*]" prompt and an idle kernel, three polls in a row
+            state = self._busy_state()
+            quiet = quiet + 1 if (not state["busy"] and IDLE_TEXT in state["status"]) else 0
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{self.path}: cells still running after {timeout:.0f} s "
+                                     f"(status bar: {state['status']!r})")
+            time.sleep(0.25)
+        self.fail_on_dialog()
+
+    def run_all(self, timeout: float = 240.0) -> None:
+        """Run > Run All Cells, as a student does, and wait until the kernel is done."""
+        started = time.monotonic()
+        before = self._busy_state()["counts"]
+        self.page.locator(".jp-NotebookPanel-notebook").first.click(position={"x": 5, "y": 5})
+        self.page.keyboard.press("Escape")
+        self._run_menu("runmenu:run-all")
+        self._wait_for_run(before, timeout)
+        self.timings["run_all"] = time.monotonic() - started
+
+    def run_from(self, index: int, timeout: float = 240.0) -> None:
+        """Select code cell ``index`` and use Run > Run Selected Cell and All Below."""
+        before = self._busy_state()["counts"]
+        self.cell_locator(index).locator(".jp-InputArea-prompt").click()
+        self._run_menu("runmenu:run-below", "notebook:run-all-below")
+        self._wait_for_run(before, timeout)
+
+    def run_all_continuing(self, timeout: float = 240.0, max_rounds: int = 200) -> list[Cell]:
+        """Run all cells, carrying on below each cell that raised.
+
+        JupyterLab's Run All stops at the first error (the kernel aborts the queued cells).
+        In an untouched release every check fails, so, like a student reading the failures
+        one by one, resume with "Run Selected Cell and All Below" after each.
+        """
+        started = time.monotonic()
+        self.run_all(timeout)
+        rounds = 0
+        while True:
+            cells = self.snapshot()
+            ran = [c.index for c in cells if c.runnable and c.execution_count is not None]
+            last = max(ran, default=-1)
+            pending = [c for c in cells if c.runnable and c.index > last and c.execution_count is None]
+            if not pending:
+                break
+            if last >= 0 and not cells[last].errors:
+                raise AssertionError(f"{self.path}: Run All stopped after cell {last}, which raised "
+                                     f"no error; cells from {pending[0].index} on never ran.\n"
+                                     + cells[last].describe())
+            rounds += 1
+            if rounds > max_rounds:
+                raise AssertionError(f"{self.path}: still not through the notebook after "
+                                     f"{max_rounds} restarts")
+            self.run_from(pending[0].index, timeout)
+        self.timings["run_all_continuing"] = time.monotonic() - started
+        self.timings["resumes"] = rounds
+        return cells
+
+    # -- reading -------------------------------------------------------------------------
+    def snapshot(self) -> list[Cell]:
+        """Every cell, with what it shows and what its model holds."""
+        result = self.page.evaluate(_SNAPSHOT_JS, self.path)
+        if "error" in result:
+            raise AssertionError(f"{self.path}: {result['error']}")
+        return [Cell(**cell) for cell in result["cells"]]
+
+    def cell_locator(self, index: int):
+        return self.page.locator(".jp-NotebookPanel-notebook .jp-Notebook-cell").nth(index)
+
+    def output_image_src(self, index: int) -> list[str]:
+        """Full ``src`` of each image in cell ``index``'s outputs (inline plots are data: URLs)."""
+        return self.cell_locator(index).locator(".jp-Cell-outputArea img").evaluate_all(
+            "imgs => imgs.map(img => img.src)")
+
+    # -- widgets -------------------------------------------------------------------------
+    def sliders(self, index: int):
+        """The ipywidgets sliders rendered in cell ``index``'s outputs."""
+        return self.cell_locator(index).locator(".jp-Cell-outputArea .widget-slider")
+
+    def press_slider(self, slider, key: str = "ArrowRight", times: int = 1) -> None:
+        """Focus a slider's handle and press an arrow key, as a keyboard user would."""
+        handle = slider.locator(".noUi-handle").first
+        handle.scroll_into_view_if_needed()
+        handle.focus()
+        for _ in range(times):
+            handle.press(key)
+
+    def wait_for_image_change(self, index: int, before: list[str], timeout: float = 30.0) -> list[str]:
+        """Wait until the images in cell ``index`` differ from ``before``; return the new srcs."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            now = self.output_image_src(index)
+            if now and now != before and all(self._image_loaded(index, i) for i in range(len(now))):
+                return now
+            time.sleep(0.2)
+        raise AssertionError(f"{self.path}: the picture in cell {index} did not change within "
+                             f"{timeout:.0f} s of moving the slider")
+
+    def _image_loaded(self, index: int, nth: int) -> bool:
+        img = self.cell_locator(index).locator(".jp-Cell-outputArea img").nth(nth)
+        return bool(img.evaluate("img => img.complete && img.naturalWidth > 0"))
+
+    # -- nbgrader --------------------------------------------------------------------------
+    def validate(self, timeout: float = 180.0) -> "ValidationResult":
+        """Click nbgrader's Validate toolbar button and read the dialog it opens."""
+        started = time.monotonic()
+        self.page.locator("jp-button.validate-button").click()
+        dialog = self.page.locator(".nbgrader-ErrorDialog, .nbgrader-SuccessDialog").first
+        dialog.wait_for(timeout=timeout * 1000)
+        body = dialog.locator(".jp-Dialog-body")
+        result = ValidationResult(
+            success="nbgrader-SuccessDialog" in (dialog.get_attribute("class") or ""),
+            title=dialog.locator(".jp-Dialog-header").inner_text().strip(),
+            text=body.inner_text(),
+            kinds=body.locator("div[class*='validation-']").first.evaluate(
+                "el => Array.from(el.classList).filter(c => c.startsWith('validation-'))")
+            if body.locator("div[class*='validation-']").count() else [],
+            failed_cells=body.get_by_text("The following cell failed:", exact=True).count(),
+            seconds=time.monotonic() - started,
+        )
+        self.timings["validate"] = result.seconds
+        return result
+
+    def close_dialog(self) -> None:
+        self.page.locator(".jp-Dialog button.jp-Dialog-button").last.click()
+        self.page.locator(".jp-Dialog").first.wait_for(state="detached", timeout=10000)
+
+
+@dataclass
+class ValidationResult:
+    """What nbgrader's "Validation Results" dialog told the student."""
+
+    success: bool
+    title: str
+    text: str
+    kinds: list
+    failed_cells: int
+    seconds: float

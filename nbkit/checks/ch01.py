@@ -209,7 +209,7 @@ def _neuron_mistakes(w: np.ndarray, x: np.ndarray) -> List[Tuple[str, np.ndarray
     return [
         ("sigmoid-derivative", s * xs, s * w[:2],
          "The local gradient of the sigmoid is sigma(z)(1 - sigma(z)), not sigma(z)."),
-        ("own-value", good * w, good * np.array([x[0], x[1]]),
+        ("own-value", good * np.array([w[0], w[1], 1.0]), good * np.array([x[0], x[1]]),
          "dw and dx look swapped: in w_i * x_i the gradient for w_i is (upstream) × x_i, and for x_i it is × w_i."),
         ("bias-gradient", good * np.array([x[0], x[1], 0.0]), good * w[:2],
          "dw[2] (the bias) is 0, but the bias adds straight into z, so its gradient is d f / d z × 1."),

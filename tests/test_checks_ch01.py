@@ -1,0 +1,335 @@
+"""Notebook 01's checks: each classic wrong answer is rejected with its own diagnosis,
+and correct alternative implementations pass (visible and hidden cases alike)."""
+import math
+
+import numpy as np
+import pytest
+
+from nbkit.checks import ch01
+from nbkit.feedback import CheckFailed
+
+HIDDEN_BINARY = [(0.5, -1.25, 3.0), (-7.0, 2.0, 0.1), (10.0, 10.5, -1.0)]
+
+
+def make_gate(forward, backward, *, two_inputs=True):
+    """Build a gate class from a forward(x, y) and a backward(x, y, upstream) -> (dx, dy)."""
+
+    class Gate:
+        def forward(self, x, y):
+            self.x, self.y = x, y
+            return forward(x, y)
+
+        def backward(self, upstream):
+            return backward(self.x, self.y, upstream)
+
+    return Gate
+
+
+def expect(diagnosis, check, *args, **kwargs):
+    with pytest.raises(CheckFailed) as info:
+        check(*args, **kwargs)
+    assert info.value.diagnosis == diagnosis, str(info.value)
+    assert len(info.value.message) > 40  # a sentence, not a bare tag
+    return info.value
+
+
+# ---------------------------------------------------------------- correct alternatives
+
+class AddGate:
+    def forward(self, x, y):
+        return x + y
+
+    def backward(self, upstream):
+        return upstream, upstream
+
+
+class MulGateList:
+    """Stores inputs as a tuple and returns a list: still correct."""
+
+    def forward(self, x, y):
+        self.inputs = (x, y)
+        return np.float64(x) * y
+
+    def backward(self, upstream):
+        x, y = self.inputs
+        return [y * upstream, x * upstream]
+
+
+class MaxGateNumpy:
+    def forward(self, x, y):
+        self.winner = int(np.argmax([x, y]))
+        return max(x, y)
+
+    def backward(self, upstream):
+        grads = np.zeros(2)
+        grads[self.winner] = upstream
+        return tuple(grads)
+
+
+class CopyGate:
+    def forward(self, x):
+        return x, x
+
+    def backward(self, upstream_1, upstream_2):
+        return sum([upstream_1, upstream_2])
+
+
+def neuron_loop(w, x):
+    """Gate-by-gate, with exp/reciprocal pieces, as in the fine-grained graph."""
+    z = w[2]
+    for i in range(2):
+        z += w[i] * x[i]
+    e = math.exp(-z)
+    out = 1.0 / (1.0 + e)
+    dz = e / (1.0 + e) ** 2
+    return out, np.array([dz * x[0], dz * x[1], dz]), np.array([dz * w[0], dz * w[1]])
+
+
+def forward_pass(graph, inputs):
+    for name, value in inputs.items():
+        graph.nodes[name].value = value
+    for node in graph.order():
+        if not node.is_input:
+            node.value = node.gate.forward(*[graph.nodes[p].value for p in node.inputs])
+    return graph.order()[-1].value
+
+
+def backward_pass(graph, output):
+    grads = {name: 0.0 for name in graph.nodes}
+    grads[output] = 1.0
+    for node in reversed(graph.order()):
+        if node.is_input:
+            continue
+        down = node.gate.backward(grads[node.name])
+        down = down if isinstance(down, tuple) else (down,)
+        for parent, g in zip(node.inputs, down):
+            grads[parent] = grads[parent] + g
+    return grads
+
+
+def test_correct_alternatives_pass(capsys):
+    ch01.check_add_gate(AddGate)
+    ch01.check_add_gate(AddGate, cases=HIDDEN_BINARY, hidden=True)
+    ch01.check_mul_gate(MulGateList)
+    ch01.check_mul_gate(MulGateList, cases=HIDDEN_BINARY, hidden=True)
+    ch01.check_max_gate(MaxGateNumpy)
+    ch01.check_max_gate(MaxGateNumpy, cases=HIDDEN_BINARY, hidden=True)
+    ch01.check_copy_gate(CopyGate)
+    ch01.check_neuron(neuron_loop)
+    ch01.check_neuron(neuron_loop, cases=[([2.0, -3.0, -3.0], [-1.0, -2.0], (0.73, [-0.20, -0.39, 0.20], [0.39, -0.59]))],
+                      hidden=True)
+    ch01.check_forward_pass(forward_pass)
+    ch01.check_forward_pass(forward_pass, graphs=ch01.example_graphs(seed=3), hidden=True)
+    ch01.check_backward_pass(backward_pass)
+    ch01.check_backward_pass(backward_pass, graphs=ch01.example_graphs(seed=3), hidden=True)
+    out = capsys.readouterr().out
+    assert out.count("\u2714") == 13
+
+
+# ---------------------------------------------------------------- wrong answers
+
+@pytest.mark.parametrize("diagnosis, backward", [
+    ("forgot-upstream", lambda x, y, u: (1.0, 1.0)),
+    ("split-gradient", lambda x, y, u: (u / 2, u / 2)),
+    ("mul-rule", lambda x, y, u: (u * y, u * x)),
+    ("sign-flipped", lambda x, y, u: (-u, -u)),
+])
+def test_add_gate_mistakes(diagnosis, backward):
+    gate = make_gate(lambda x, y: x + y, backward)
+    expect(diagnosis, ch01.check_add_gate, gate)
+
+
+@pytest.mark.parametrize("diagnosis, backward", [
+    ("own-value", lambda x, y, u: (u * x, u * y)),
+    ("forgot-upstream", lambda x, y, u: (y, x)),
+    ("add-rule", lambda x, y, u: (u, u)),
+    ("sign-flipped", lambda x, y, u: (-u * y, -u * x)),
+])
+def test_mul_gate_mistakes(diagnosis, backward):
+    gate = make_gate(lambda x, y: x * y, backward)
+    expect(diagnosis, ch01.check_mul_gate, gate)
+    # The same mistakes are caught on the hidden cases, without revealing their values.
+    err = expect(diagnosis, ch01.check_mul_gate, gate, cases=[(1.5, -4.0, 0.5), (-2.5, -0.4, 2.0)], hidden=True)
+    assert "1.5" not in err.message and "-4" not in err.message and "hidden case" in err.message
+
+
+@pytest.mark.parametrize("diagnosis, backward", [
+    ("routed-to-both", lambda x, y, u: (u, u)),
+    ("routed-to-smaller", lambda x, y, u: (0.0, u) if x > y else (u, 0.0)),
+    ("forgot-upstream", lambda x, y, u: (1.0, 0.0) if x > y else (0.0, 1.0)),
+    ("value-routed", lambda x, y, u: (u * max(x, y), 0.0) if x > y else (0.0, u * max(x, y))),
+])
+def test_max_gate_mistakes(diagnosis, backward):
+    gate = make_gate(lambda x, y: max(x, y), backward)
+    expect(diagnosis, ch01.check_max_gate, gate)
+
+
+def test_wrong_forward_and_wrong_count_and_stale_cache():
+    expect("wrong-forward", ch01.check_mul_gate, make_gate(lambda x, y: x + y, lambda x, y, u: (u * y, u * x)))
+    expect("wrong-count", ch01.check_mul_gate, make_gate(lambda x, y: x * y, lambda x, y, u: u * y))
+
+    class Stale:
+        def forward(self, x, y):
+            if not hasattr(self, "x"):  # remembers only the first call
+                self.x, self.y = x, y
+            return x * y
+
+        def backward(self, upstream):
+            return upstream * self.y, upstream * self.x
+
+    expect("stale-cache", ch01.check_mul_gate, Stale)
+
+
+@pytest.mark.parametrize("diagnosis, backward", [
+    ("overwrote-branch", lambda u1, u2: u2),
+    ("overwrote-branch", lambda u1, u2: u1),
+    ("averaged-branch", lambda u1, u2: (u1 + u2) / 2),
+    ("multiplied-branch", lambda u1, u2: u1 * u2),
+])
+def test_copy_gate_mistakes(diagnosis, backward):
+    class Gate:
+        def forward(self, x):
+            return x, x
+
+        def backward(self, u1, u2):
+            return backward(u1, u2)
+
+    expect(diagnosis, ch01.check_copy_gate, Gate)
+
+
+def _neuron_with(dz_rule=None, swap=False, bias_zero=False, sign=1.0):
+    def neuron(w, x):
+        z = w[0] * x[0] + w[1] * x[1] + w[2]
+        s = 1.0 / (1.0 + np.exp(-z))
+        dz = dz_rule(s) if dz_rule else s * (1 - s)
+        dw = dz * np.array([x[0], x[1], 0.0 if bias_zero else 1.0])
+        dx = dz * np.array([w[0], w[1]])
+        if swap:
+            dw, dx = dz * np.array([w[0], w[1], 1.0]), dz * np.array([x[0], x[1]])
+        return s, sign * dw, sign * dx
+    return neuron
+
+
+@pytest.mark.parametrize("diagnosis, neuron", [
+    ("sigmoid-derivative", _neuron_with(dz_rule=lambda s: s)),
+    ("own-value", _neuron_with(swap=True)),
+    ("bias-gradient", _neuron_with(bias_zero=True)),
+    ("sign-flipped", _neuron_with(sign=-1.0)),
+    ("forgot-chain", _neuron_with(dz_rule=lambda s: 1.0)),
+])
+def test_neuron_mistakes(diagnosis, neuron):
+    expect(diagnosis, ch01.check_neuron, neuron)
+
+
+def test_neuron_wrong_shape_and_not_implemented():
+    expect("wrong-shape", ch01.check_neuron, lambda w, x: (0.5, np.zeros((3, 1)), np.zeros(2)))
+
+    def stub(w, x):
+        raise NotImplementedError()
+
+    err = expect("not-implemented", ch01.check_neuron, stub)
+    assert "raise NotImplementedError()" in err.message
+
+
+def test_learner_crash_points_at_their_line():
+    def crashing(w, x):
+        return w[0] * x[5]  # IndexError in the learner's code
+
+    err = expect("raised-IndexError", ch01.check_neuron, crashing)
+    assert "x[5]" in err.message
+
+
+def forward_in_insertion_order(graph, inputs):
+    for name, value in inputs.items():
+        graph.nodes[name].value = value
+    for node in graph.nodes.values():  # not topological
+        if not node.is_input:
+            node.value = node.gate.forward(*[graph.nodes[p].value for p in node.inputs])
+    return node.value
+
+
+def forward_without_setting_values(graph, inputs):
+    values = dict(inputs)
+    for node in graph.order():
+        if not node.is_input:
+            values[node.name] = node.gate.forward(*[values[p] for p in node.inputs])
+    return values[node.name]
+
+
+def forward_returning_nothing(graph, inputs):
+    forward_pass(graph, inputs)
+
+
+@pytest.mark.parametrize("diagnosis, fn", [
+    ("wrong-order", forward_in_insertion_order),
+    ("wrong-values", forward_without_setting_values),
+    ("wrong-return", forward_returning_nothing),
+])
+def test_forward_pass_mistakes(diagnosis, fn):
+    expect(diagnosis, ch01.check_forward_pass, fn)
+
+
+def backward_overwriting(graph, output):
+    grads = {name: 0.0 for name in graph.nodes}
+    grads[output] = 1.0
+    for node in reversed(graph.order()):
+        if node.is_input:
+            continue
+        down = node.gate.backward(grads[node.name])
+        down = down if isinstance(down, tuple) else (down,)
+        for parent, g in zip(node.inputs, down):
+            grads[parent] = g  # overwrites at a branch
+    return grads
+
+
+def backward_in_forward_order(graph, output):
+    grads = {name: 0.0 for name in graph.nodes}
+    grads[output] = 1.0
+    for node in graph.order():
+        if node.is_input:
+            continue
+        down = node.gate.backward(grads[node.name])
+        down = down if isinstance(down, tuple) else (down,)
+        for parent, g in zip(node.inputs, down):
+            grads[parent] += g
+    return grads
+
+
+def backward_ignoring_upstream(graph, output):
+    grads = {name: 0.0 for name in graph.nodes}
+    grads[output] = 1.0
+    for node in reversed(graph.order()):
+        if node.is_input:
+            continue
+        down = node.gate.backward(1.0)  # local gradients only
+        down = down if isinstance(down, tuple) else (down,)
+        for parent, g in zip(node.inputs, down):
+            grads[parent] += g
+    return grads
+
+
+@pytest.mark.parametrize("diagnosis, fn", [
+    ("overwrote-branch", backward_overwriting),
+    ("wrong-order", backward_in_forward_order),
+    ("wrong-values", backward_ignoring_upstream),
+])
+def test_backward_pass_mistakes(diagnosis, fn):
+    expect(diagnosis, ch01.check_backward_pass, fn)
+
+
+def test_hidden_backward_messages_show_no_values():
+    err = expect("wrong-order", ch01.check_backward_pass, backward_in_forward_order,
+                 graphs=ch01.example_graphs(seed=11), hidden=True)
+    graphs = ch01.example_graphs(seed=11)
+    values = [f"{n.value:.4g}" for g in graphs.values() for n in g.nodes.values() if n.is_input]
+    assert not any(v in err.message for v in values)
+
+
+def test_failure_renders_without_traceback():
+    try:
+        ch01.check_mul_gate(make_gate(lambda x, y: x * y, lambda x, y, u: (u * x, u * y)))
+    except CheckFailed as err:
+        lines = err._render_traceback_()
+    assert lines[0].startswith("\u2718 MulGate: not yet.")
+    assert lines[-1] == "  [diagnosis: own-value]"
+    assert not any("Traceback" in line or "File " in line for line in lines)

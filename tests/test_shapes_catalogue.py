@@ -145,7 +145,7 @@ def test_grads_slot_rebound_instead_of_written_into(layer):
     held_by_optimizer = grads[0]
     grads[0] = layer["dW"].copy()  # the bug: rebinding the slot
     result = diagnose_slot(grads[0], held_by_optimizer, layer["dW"], name="grads[0]")
-    assert result.diagnosis == "rebound" and "grads[0][...] = dW" in result.message
+    assert result.diagnosis == "rebound" and "grads[0][...] = new_values" in result.message
 
     grads = [np.zeros_like(layer["W"])]
     held_by_optimizer = grads[0]

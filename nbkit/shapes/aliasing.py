@@ -64,8 +64,9 @@ def find_modified_input(inputs, snapshots, show_values: bool = True) -> Finding 
             what = f"Your function changed the input `{label}` in place: `{label}{fmt_index(index)}` {change}."
         return Finding(
             "input-modified", what,
-            why="Backward must leave the upstream gradient and the cache untouched: the same arrays "
-                "feed other nodes, the next call, and the gradient check.",
+            why="A function must not change the arrays it is given unless that is its job (backward "
+                "leaves the upstream gradient and the cache untouched): the same arrays feed other "
+                "nodes, the next call, and the gradient check.",
             try_this=f"compute into a new array (`out = a * b` rather than `a *= b`, or `{label}.copy()` first).",
             index=index,
         )

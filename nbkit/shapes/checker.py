@@ -82,8 +82,8 @@ def diagnose(grad, reference=None, *, param=None, name: str = "dW", param_name: 
         A :class:`ShapeDiagnosis`; ``.ok`` is True only when the shape is the parameter's and
         (given a reference) the values match. Its ``diagnosis`` is one of :data:`DIAGNOSES`.
 
-    The checks run in order: not an array, inputs modified, input aliased, wrong shape (in
-    its specific forms), NaN/inf, then wrong values (in their specific forms).
+    The checks run in order: not an array, inputs modified, wrong shape (in its specific
+    forms), input aliased, NaN/inf, then wrong values (in their specific forms).
     """
     if hints is not None and not set(hints) <= set(DIAGNOSES):
         raise ValueError(f"hints has unknown diagnosis tags {sorted(set(hints) - set(DIAGNOSES))}; "
@@ -95,12 +95,12 @@ def diagnose(grad, reference=None, *, param=None, name: str = "dW", param_name: 
     array, finding = _as_gradient(grad, name)
     if finding is None and snapshots is not None:
         finding = find_modified_input(inputs, snapshots, show_values=show_values)
-    if finding is None:
-        finding = find_aliased_input(grad, inputs, name)
     if finding is None and array.shape != expected:
         tol = default_tolerance(array, rtol=rtol, atol=atol)
         finding = explain_shape_mismatch(array, reference, expected, name=name, param=param,
                                          batch_size=batch_size, tol=tol)
+    if finding is None:
+        finding = find_aliased_input(grad, inputs, name)
     if finding is None and not np.all(np.isfinite(array)):
         index = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
         finding = Finding("nan", f"{name}{fmt_index(index)} is {array[index]}: {name} contains NaN or infinity.",

@@ -29,10 +29,11 @@ def diagnose_slot(current, original, reference=None, *, name: str = "grads[0]", 
         message = "\n".join(part for part in (
             f"{name} now holds a new array object: the assignment `{name} = ...` rebound the list slot, "
             f"and the array it held before (shape {fmt_shape(getattr(original, 'shape', ()))}), "
-            f"which an optimizer holding references still reads, was not updated.",
+            f"which everyone holding a reference to it (a model's list, an optimizer, a layer) still "
+            f"reads, was not updated.",
             "A list slot refers to an array; `=` changes which array it refers to, while "
             f"`{name}[...] = ...` writes into the array that everyone shares." + (f" {hint}" if hint else ""),
-            f"Try: `{name}[...] = dW` (or `np.copyto({name}, dW)`).",
+            f"Try: write into the array: `{name}[...] = new_values` (or `np.copyto({name}, new_values)`).",
         ))
         return ShapeDiagnosis(
             ok=False, diagnosis="rebound", message=message, name=name,

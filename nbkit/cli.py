@@ -82,14 +82,25 @@ def cmd_validate(args) -> int:
 
 def cmd_lab(args) -> int:
     import os
+    import secrets
     import subprocess
 
     course = _course(args)
-    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={course / 'notebooks'}",
-           f"--ip={args.ip}", f"--port={args.port}"]
+    notebooks = course / "notebooks"
+    first = sorted(p.relative_to(notebooks).as_posix() for p in notebooks.glob("*/*.ipynb"))
+    token = os.environ.get("NBKIT_LAB_TOKEN") or secrets.token_hex(24)
+    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={notebooks}",
+           f"--ip={args.ip}", f"--port={args.port}", "--ServerApp.port_retries=0",
+           f"--IdentityProvider.token={token}"]
+    if first:  # a browser opened by JupyterLab lands on the first notebook
+        cmd.append(f"--ServerApp.default_url=/lab/tree/{first[0]}")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers and CI machines often run as root
+        cmd.append("--allow-root")
     if args.no_browser:
         cmd.append("--no-browser")
-    print("Starting JupyterLab on notebooks/; open the URL it prints below (Ctrl-C twice to stop).", flush=True)
+    url = f"http://{args.ip}:{args.port}/lab/tree/{first[0] if first else ''}?token={token}"
+    print("Starting JupyterLab on the course notebooks. When it is up, open:\n\n"
+          f"    {url}\n\n(press Ctrl-C twice to stop)", flush=True)
     try:
         # cwd = the course, so nbgrader's lab extension finds nbgrader_config.py.
         return subprocess.call(cmd, cwd=course, env=dict(os.environ))

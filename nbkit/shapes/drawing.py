@@ -8,6 +8,7 @@ from __future__ import annotations
 
 _UNIT = 0.45  # drawing units per entry along an axis
 _GAP = 1.2
+_CHAR_WIDTH = 0.17  # rough width of one label character at fontsize 11, in drawing units
 
 
 def _check_factor(factor) -> tuple[str, tuple[int, int]]:
@@ -57,7 +58,10 @@ def draw_product(*factors, result: str = "result", title: str | None = None):
         y = (tallest - h) / 2
         ax.add_patch(Rectangle((x, y), w, h, facecolor="#dce9f7" if not is_result else "#e6f4e1",
                                edgecolor="black", linewidth=1.2))
-        ax.text(x + w / 2, y + h / 2, label, ha="center", va="center", fontsize=11)
+        if len(label) * _CHAR_WIDTH <= w:
+            ax.text(x + w / 2, y + h / 2, label, ha="center", va="center", fontsize=11)
+        else:  # too long for the box: write it above
+            ax.text(x + w / 2, y + h + 0.1, label, ha="center", va="bottom", fontsize=11)
         # Rows on the left edge, columns under the bottom edge; inner dimensions coloured.
         row_colour = col_colour = "black"
         if not is_result and i > 0:
@@ -77,7 +81,7 @@ def draw_product(*factors, result: str = "result", title: str | None = None):
     ax.set_title(title or (f"{chain} = {result} {product}" if product else f"{chain}: inner sizes differ"),
                  fontsize=10)
     ax.set_xlim(-0.6, x)
-    ax.set_ylim(-0.7, tallest + 0.3)
+    ax.set_ylim(-0.7, tallest + 0.6)
     ax.set_aspect("equal")
     ax.axis("off")
     fig.tight_layout()

@@ -767,5 +767,5 @@ def check_dual(Dual, dual_exp, derivative, cases=None, hidden: bool = False) -> 
             fail(f"derivative(f, x) returned f(x) itself ({name}); return the .deriv part of f(Dual(x, 1.0)).{shown}",
                  diagnosis="returned-value", exercise=exercise)
         fail(f"derivative(f, x) is wrong ({name}).{shown}", diagnosis="wrong-values", exercise=exercise)
-    passed(f"Dual: sum rule, product rule, constants, exp with the chain rule, and derivatives of "
-           f"{_plural(len(cases), hidden)} functions agree with central differences.")
+    passed(f"Dual: sum rule, product rule, constants, exp with the chain rule, and the derivatives of "
+           f"{len(cases)} {'hidden ' if hidden else ''}functions agree with central differences.")

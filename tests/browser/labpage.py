@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 from dataclasses import dataclass, field
 
 PASS_MARK = "\u2714"   # what nbkit.feedback.passed prints
@@ -49,6 +50,22 @@ _SNAPSHOT_JS = r"""
     };
   });
   return {cells: cells};
+}
+"""
+
+_PANEL_ID_JS = r"""
+(path) => {
+  const app = window.jupyterapp;
+  const panel = app && Array.from(app.shell.widgets('main')).find(w => w.context && w.context.path === path);
+  return panel ? panel.id : null;
+}
+"""
+
+_ACTIVE_JS = r"""
+(path) => {
+  const app = window.jupyterapp;
+  const panel = app && Array.from(app.shell.widgets('main')).find(w => w.context && w.context.path === path);
+  return panel ? panel.content.activeCellIndex : -1;
 }
 """
 
@@ -130,15 +147,21 @@ class NotebookPage:
         self.server = server
         self.path = path  # relative to the server's root_dir
         self.timings: dict[str, float] = {}
+        self.panel_selector = ".jp-NotebookPanel"  # narrowed to this notebook's panel id on open
 
     # -- opening -------------------------------------------------------------------------
     def open(self, timeout: float = 90.0) -> "NotebookPage":
         """Open the notebook and wait until its kernel reports Idle in the status bar."""
         started = time.monotonic()
-        self.page.goto(self.server.lab_url(self.path), wait_until="domcontentloaded",
+        workspace = "browser-test-" + uuid.uuid4().hex[:12]
+        self.page.goto(self.server.lab_url(self.path, workspace), wait_until="domcontentloaded",
                        timeout=timeout * 1000)
         self.page.locator(".jp-NotebookPanel-notebook .jp-Notebook-cell").first.wait_for(
             timeout=timeout * 1000)
+        panel_id = self.page.evaluate(_PANEL_ID_JS, self.path)
+        if not panel_id:
+            raise AssertionError(f"{self.path}: JupyterLab opened no notebook panel for it")
+        self.panel_selector = f"[id='{panel_id}']"
         # The toolbar's kernel indicator says idle before the kernel can take work;
         # the status bar's "Python 3 (ipykernel) | Idle" is the reliable signal.
         deadline = time.monotonic() + timeout
@@ -203,7 +226,8 @@ class NotebookPage:
         """Run > Run All Cells, as a student does, and wait until the kernel is done."""
         started = time.monotonic()
         before = self._busy_state()["counts"]
-        self.page.locator(".jp-NotebookPanel-notebook").first.click(position={"x": 5, "y": 5})
+        self.page.locator(f"{self.panel_selector} .jp-NotebookPanel-notebook").click(
+            position={"x": 5, "y": 5})
         self.page.keyboard.press("Escape")
         self._run_menu("runmenu:run-all")
         self._wait_for_run(before, timeout)
@@ -212,9 +236,33 @@ class NotebookPage:
     def run_from(self, index: int, timeout: float = 240.0) -> None:
         """Select code cell ``index`` and use Run > Run Selected Cell and All Below."""
         before = self._busy_state()["counts"]
-        self.cell_locator(index).locator(".jp-InputArea-prompt").click()
+        self.select_cell(index)
         self._run_menu("runmenu:run-below", "notebook:run-all-below")
         self._wait_for_run(before, timeout)
+
+    def active_cell_index(self) -> int:
+        return self.page.evaluate(_ACTIVE_JS, self.path)
+
+    def select_cell(self, index: int) -> None:
+        """Make cell ``index`` the active cell: click its prompt, then step with arrow keys.
+
+        Off-screen cells are laid out lazily (content-visibility), so the page can shift
+        while Playwright scrolls and the click land on a neighbour; the arrow keys of
+        command mode correct that, as a student would.
+        """
+        prompt = self.cell_locator(index).locator(".jp-InputArea-prompt")
+        prompt.scroll_into_view_if_needed()
+        prompt.click()
+        self.page.keyboard.press("Escape")  # command mode: arrows move between cells
+        for _ in range(5):
+            active = self.active_cell_index()
+            if active == index:
+                return
+            key = "ArrowDown" if active < index else "ArrowUp"
+            for _ in range(abs(index - active)):
+                self.page.keyboard.press(key)
+        raise AssertionError(f"{self.path}: could not select cell {index} "
+                             f"(cell {self.active_cell_index()} stays active)")
 
     def run_all_continuing(self, timeout: float = 240.0, max_rounds: int = 200) -> list[Cell]:
         """Run all cells, carrying on below each cell that raised.
@@ -228,20 +276,24 @@ class NotebookPage:
         rounds = 0
         while True:
             cells = self.snapshot()
-            ran = [c.index for c in cells if c.runnable and c.execution_count is not None]
-            last = max(ran, default=-1)
-            pending = [c for c in cells if c.runnable and c.index > last and c.execution_count is None]
+            runnable = [c for c in cells if c.runnable]
+            # The kernel aborts the queue only for a moment after an error, so a cell far
+            # below can still run out of order (with NameErrors): resume at the first
+            # cell that never ran; "and All Below" re-runs everything after it in order.
+            pending = [n for n, c in enumerate(runnable) if c.execution_count is None]
             if not pending:
                 break
-            if last >= 0 and not cells[last].errors:
-                raise AssertionError(f"{self.path}: Run All stopped after cell {last}, which raised "
-                                     f"no error; cells from {pending[0].index} on never ran.\n"
-                                     + cells[last].describe())
+            first = pending[0]
+            if first > 0 and not runnable[first - 1].errors:
+                previous = runnable[first - 1]
+                raise AssertionError(f"{self.path}: the run stopped after cell {previous.index}, "
+                                     f"which raised no error; cell {runnable[first].index} never "
+                                     f"ran.\n" + previous.describe())
             rounds += 1
             if rounds > max_rounds:
                 raise AssertionError(f"{self.path}: still not through the notebook after "
                                      f"{max_rounds} restarts")
-            self.run_from(pending[0].index, timeout)
+            self.run_from(runnable[first].index, timeout)
         self.timings["run_all_continuing"] = time.monotonic() - started
         self.timings["resumes"] = rounds
         return cells
@@ -255,7 +307,8 @@ class NotebookPage:
         return [Cell(**cell) for cell in result["cells"]]
 
     def cell_locator(self, index: int):
-        return self.page.locator(".jp-NotebookPanel-notebook .jp-Notebook-cell").nth(index)
+        return self.page.locator(
+            f"{self.panel_selector} .jp-NotebookPanel-notebook .jp-Notebook-cell").nth(index)
 
     def output_image_src(self, index: int) -> list[str]:
         """Full ``src`` of each image in cell ``index``'s outputs (inline plots are data: URLs)."""
@@ -294,7 +347,7 @@ class NotebookPage:
     def validate(self, timeout: float = 180.0) -> "ValidationResult":
         """Click nbgrader's Validate toolbar button and read the dialog it opens."""
         started = time.monotonic()
-        self.page.locator("jp-button.validate-button").click()
+        self.page.locator(f"{self.panel_selector} jp-button.validate-button").click()
         dialog = self.page.locator(".nbgrader-ErrorDialog, .nbgrader-SuccessDialog").first
         dialog.wait_for(timeout=timeout * 1000)
         body = dialog.locator(".jp-Dialog-body")

@@ -154,9 +154,14 @@ class LabServer:
         sep = "&" if "?" in path else "?"
         return f"{self.base_url}/{path.lstrip('/')}{sep}token={self.token}"
 
-    def lab_url(self, notebook_path: str) -> str:
-        """The address a student would open for ``notebook_path`` (relative to root_dir)."""
-        return self.url(f"lab/tree/{notebook_path}")
+    def lab_url(self, notebook_path: str, workspace: str | None = None) -> str:
+        """The address a student would open for ``notebook_path`` (relative to root_dir).
+
+        JupyterLab restores the last layout of a workspace, tabs and all; giving each page
+        its own fresh ``workspace`` keeps notebooks opened by earlier tests out of it.
+        """
+        prefix = f"lab/workspaces/{workspace}" if workspace else "lab"
+        return self.url(f"{prefix}/tree/{notebook_path}")
 
     def api(self, method: str, path: str, body=None, timeout: float = 10):
         """Call the server's REST API; returns decoded JSON (or None for an empty reply)."""

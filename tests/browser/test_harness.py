@@ -61,6 +61,7 @@ def _harness_cells():
                solution=True),                                                              # 6
         v4.new_code_cell(SLIDER_CELL),                                                      # 7
         v4.new_code_cell("x = 41\nx + 1"),                                                  # 8
+        v4.new_code_cell("answer()  # a demonstration calling the unwritten answer"),       # 9
     ]
 
 
@@ -96,6 +97,7 @@ def test_continuing_run_reaches_every_cell_and_reads_what_it_shows(harness, exec
     assert cells[5].stderr and not cells[5].errors and "a warning" in cells[5].text
     assert [e["ename"] for e in cells[6].errors] == ["NotImplementedError"]
     assert cells[8].text.strip() == "42"
+    assert [e["ename"] for e in cells[9].errors] == ["NotImplementedError"]
     assert cells[7].widgets == 1 and cells[7].images and cells[7].images[0]["width"] > 0
 
 
@@ -117,6 +119,7 @@ def test_release_expectations_accept_check_failures_and_stubs_only(harness, exec
     assert "raised ZeroDivisionError" in text
     assert "check_pass" in text and "passes in the untouched release" in text
     assert "check_fail" not in text and "top_level_stub" not in text
+    assert "raised NotImplementedError" not in text   # unwritten answers, and cells calling them
     assert len(problems) == 2, text
 
 

@@ -84,8 +84,8 @@ def find_aliased_input(grad, inputs, name: str) -> Finding | None:
         return Finding(
             "aliased-input",
             f"{name} {how} the input `{label}`, not a new array.",
-            why=f"The numbers may be right today, but an in-place update of either (an optimizer's "
-                f"`-=`, or `grads[0][...] = ...`) silently changes the other.",
+            why="The numbers may be right today, but an in-place update of either (an optimizer's "
+                "`-=`, or `grads[0][...] = ...`) silently changes the other.",
             try_this=f"return a new array: `{label}.copy()`, or an expression that builds one.",
         )
     return None

@@ -34,7 +34,7 @@ def _as_gradient(grad, name: str) -> tuple[np.ndarray | None, Finding | None]:
             else f"array of dtype {array.dtype}"
         return None, Finding("not-an-array", f"{name} is a {kind}, not a numeric array.",
                              why="A gradient holds one number per entry of the parameter.",
-                             try_this=f"return a NumPy float array shaped like the parameter.")
+                             try_this="return a NumPy float array shaped like the parameter.")
     return array, None
 
 

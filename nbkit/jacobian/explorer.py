@@ -85,7 +85,9 @@ def _resolve(map_or_f, x, analytic, seed):
         analytic = lambda _x: fixed  # noqa: E731 - a constant Jacobian given as an array
     name = getattr(map_or_f, "__name__", "f")
     label = "your function" if name == "<lambda>" else f"your function {name}"
-    return map_or_f, analytic, label, "your analytic Jacobian", "x"
+    analytic_name = getattr(analytic, "__name__", "<lambda>")
+    formula = f"{analytic_name}(x)" if analytic_name not in ("<lambda>", "<function>") else "your analytic Jacobian"
+    return map_or_f, analytic, label, formula, "x"
 
 
 def compare_jacobians(map_or_f, x, *, analytic=None, seed: int = 0, h: float = 1e-5,

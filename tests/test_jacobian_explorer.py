@@ -164,3 +164,16 @@ def test_widget_argument_errors():
 def test_standard_map_object_accepted():
     fig = jacobian_figure(standard_map("squared_norm_x", n=4), X)
     assert "row" in fig._suptitle.get_text()
+
+
+def test_unfinished_analytic_jacobian_still_shows_the_numerical_one():
+    def softmax_jacobian(z):
+        raise NotImplementedError()
+
+    softmax = lambda z: np.exp(z) / np.exp(z).sum()  # noqa: E731
+    explorer = explore_jacobian(softmax, np.array([0.5, -1.0, 2.0]), analytic=softmax_jacobian)
+    assert explorer.redraw_count == 1 and bytes(explorer.image.value).startswith(PNG_MAGIC)
+    assert "raised NotImplementedError" in explorer.status.value
+    assert explorer.comparison.numerical.shape == (3, 3) and explorer.comparison.analytic is None
+    with pytest.raises(NotImplementedError):  # the headless figure lets the learner's error through
+        jacobian_figure(softmax, np.array([0.5, -1.0, 2.0]), analytic=softmax_jacobian)

@@ -43,11 +43,14 @@ class JacobianComparison:
         self.label, self.formula, self.variable = label, formula, variable
         self.x, self.numerical, self.analytic, self.structure = x, numerical, analytic, structure
         self.max_abs_diff = None
+        self.analytic_error: str | None = None  # set when the analytic Jacobian raised (explorer only)
         if analytic is not None and analytic.shape == numerical.shape:
             self.max_abs_diff = float(np.max(np.abs(analytic - numerical))) if numerical.size else 0.0
 
     def verdict(self) -> str:
         """One line comparing the two Jacobians, for a title or a status line."""
+        if self.analytic_error is not None:
+            return f"your analytic Jacobian raised {self.analytic_error}: numerical only"
         if self.analytic is None:
             return "no analytic Jacobian given: numerical only"
         m, n = self.numerical.shape
@@ -91,7 +94,7 @@ def _resolve(map_or_f, x, analytic, seed):
 
 
 def compare_jacobians(map_or_f, x, *, analytic=None, seed: int = 0, h: float = 1e-5,
-                      detect_constant: bool = True) -> JacobianComparison:
+                      detect_constant: bool = True, report_analytic_errors: bool = False) -> JacobianComparison:
     """Compute everything the explorer shows, without drawing.
 
     Args:
@@ -102,18 +105,28 @@ def compare_jacobians(map_or_f, x, *, analytic=None, seed: int = 0, h: float = 1
             fixed (m, n) array; ignored for standard maps (they bring their own).
         detect_constant: also compare Jacobians at a few other inputs (4 more numerical
             Jacobians) to say whether J depends on x.
+        report_analytic_errors: if the analytic Jacobian raises (a learner's unfinished
+            function), record the error in ``analytic_error`` and go on with the numerical
+            Jacobian alone, instead of raising.
     """
     f, analytic_fn, label, formula, variable = _resolve(map_or_f, x, analytic, seed)
     x = np.array(x, dtype=float)  # our own copy: numerical_jacobian perturbs it in place
     J_num = numerical_jacobian(f, x, h=h)
-    J_ana = None
+    J_ana, error = None, None
     if analytic_fn is not None:
-        J_ana = np.asarray(analytic_fn(x.copy()), dtype=float)
-        if J_ana.ndim == 1:  # a 1-D analytic "row" for a scalar map: count it as 1 x n
+        try:
+            J_ana = np.asarray(analytic_fn(x.copy()), dtype=float)
+        except Exception as err:
+            if not report_analytic_errors:
+                raise
+            error = f"{type(err).__name__}" + (f" ({err})" if str(err) else "")
+        if J_ana is not None and J_ana.ndim == 1:  # a 1-D analytic "row" for a scalar map: count it as 1 x n
             J_ana = J_ana.reshape(1, -1)
     constant = is_constant_jacobian(f, x, h=h) if detect_constant else None
     structure = describe_structure(J_num, constant=constant)
-    return JacobianComparison(label, formula, variable, x, J_num, J_ana, structure)
+    comparison = JacobianComparison(label, formula, variable, x, J_num, J_ana, structure)
+    comparison.analytic_error = error
+    return comparison
 
 
 def _figure_class():
@@ -196,7 +209,9 @@ def draw_comparison(comparison: JacobianComparison, *, figsize=(9.0, 4.2), annot
                  annotate and J_ana.size <= 36)
     else:
         ax_ana.set_axis_off()
-        ax_ana.text(0.5, 0.5, "no analytic Jacobian given\n(pass analytic=...)",
+        note = (f"your analytic Jacobian raised\n{comparison.analytic_error}" if comparison.analytic_error
+                else "no analytic Jacobian given\n(pass analytic=...)")
+        ax_ana.text(0.5, 0.5, note,
                     ha="center", va="center", transform=ax_ana.transAxes)
     fig.colorbar(image, ax=[ax_num, ax_ana], shrink=0.8, label="\u2202f\u1d62/\u2202x\u2c7c")
     x_text = np.array2string(comparison.x.ravel(), precision=2, separator=", ", suppress_small=True)
@@ -291,7 +306,8 @@ class JacobianExplorer:
         for j, slider in enumerate(self.sliders):
             slider.description = f"{variable}{j + 1}"
         try:
-            self.comparison = compare_jacobians(map_or_f, self.x, analytic=analytic, seed=self.seed)
+            self.comparison = compare_jacobians(map_or_f, self.x, analytic=analytic, seed=self.seed,
+                                                report_analytic_errors=True)
             fig = draw_comparison(self.comparison)
             self.image.value = figure_png(fig)
         except Exception as err:  # a learner's f may raise: say so instead of failing silently

@@ -351,13 +351,15 @@ class NotebookPage:
         dialog = self.page.locator(".nbgrader-ErrorDialog, .nbgrader-SuccessDialog").first
         dialog.wait_for(timeout=timeout * 1000)
         body = dialog.locator(".jp-Dialog-body")
+        message = dialog.locator("#validation-message")  # nbgrader's body; its class says the verdict
+        kinds = message.evaluate(
+            "el => Array.from(el.classList).filter(c => c.startsWith('validation-'))"
+        ) if message.count() else []
         result = ValidationResult(
             success="nbgrader-SuccessDialog" in (dialog.get_attribute("class") or ""),
             title=dialog.locator(".jp-Dialog-header").inner_text().strip(),
             text=body.inner_text(),
-            kinds=body.locator("div[class*='validation-']").first.evaluate(
-                "el => Array.from(el.classList).filter(c => c.startsWith('validation-'))")
-            if body.locator("div[class*='validation-']").count() else [],
+            kinds=kinds,
             failed_cells=body.get_by_text("The following cell failed:", exact=True).count(),
             seconds=time.monotonic() - started,
         )

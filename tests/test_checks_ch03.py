@@ -438,3 +438,14 @@ def test_sgd_wrong_answers(answer, diagnosis):
         assert "all zeros" in err.message
     if answer is sgd_forgets_lr:
         assert "10 times" in err.message
+
+
+def test_forward_messages_name_the_shapes():
+    class NoneForward(Repeat):
+        def forward(self, x):
+            return None
+    err = expect(ch03.check_repeat, NoneForward, "wrong-forward")
+    assert "NoneType" in err.message
+    flat_sum = _sum_variant(forward=lambda self, x: (setattr(self, "N", x.shape[0]), x.sum(axis=0))[1])
+    assert "keepdims=True" in expect(ch03.check_sum, flat_sum, "wrong-forward").message
+    assert "keepdims" not in expect(ch03.check_matmul, MatMulForwardTransposed, "wrong-forward").message

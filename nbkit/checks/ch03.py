@@ -64,12 +64,17 @@ def _shape_error_hint(shapes: str, target: str = "", formula: str = "") -> Calla
 
 def _check_forward(out, expected: np.ndarray, *, what: str, formula: str, label: str, exercise: str) -> None:
     """A node's forward output: the expected shape first, then the values."""
-    out = np.asarray(out) if out is not None else None
-    if out is None or out.dtype.kind not in "iuf":
-        fail(f"{label}: {what} returned {'None' if out is None else out.dtype}: it should return {formula}.",
-             diagnosis="wrong-forward", exercise=exercise)
+    try:
+        array = None if out is None else np.asarray(out)
+    except ValueError:  # ragged nested lists
+        array = None
+    if array is None or array.dtype.kind not in "iuf":
+        fail(f"{label}: {what} returned {type(out).__name__ if array is None else array.dtype}: it should "
+             f"return {formula}.", diagnosis="wrong-forward", exercise=exercise)
+    out = array
     if out.shape != expected.shape:
-        keep = " (`keepdims=True` keeps the summed axis)" if out.size == expected.size else ""
+        squeezed = [tuple(d for d in shape if d != 1) for shape in (out.shape, expected.shape)]
+        keep = " (`keepdims=True` keeps the summed axis)" if squeezed[0] == squeezed[1] else ""
         fail(f"{label}: {what} returned shape {out.shape}, but {formula} has shape {expected.shape}{keep}.",
              diagnosis="wrong-forward", exercise=exercise)
     if not np.allclose(out, expected, rtol=1e-6, atol=1e-9):

@@ -38,6 +38,20 @@ class CheckFailed(AssertionError):
         return f"{prefix}{self.message} [diagnosis: {self.diagnosis}]"
 
 
+# Error names a cell shows when it only ran into unfinished exercises (expected in a release).
+UNFINISHED_ERRORS = ("NotImplementedError", "NotReady")
+
+
+class NotReady(RuntimeError):
+    """A demo or tool reached learner code that is not written yet.
+
+    Renders in Jupyter as one friendly line instead of a traceback through nbkit.
+    """
+
+    def _render_traceback_(self):  # noqa: D401 - IPython hook
+        return [f"\u23f8 {self}"]  # pause sign: not an error in the learner's logic, just unfinished
+
+
 def fail(message: str, *, diagnosis: str = "wrong-value", exercise: str = "") -> None:
     """Raise :class:`CheckFailed` with a learner-facing ``message``."""
     raise CheckFailed(message, diagnosis=diagnosis, exercise=exercise)

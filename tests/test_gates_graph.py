@@ -196,3 +196,21 @@ def test_drawing_stays_readable_for_fifteen_nodes():
     centres = np.array([p.center for p in fig.axes[0].patches if isinstance(p, Circle)])
     dists = np.linalg.norm(centres[:, None] - centres[None], axis=-1) + np.eye(len(centres)) * 99
     assert dists.min() > 2 * 0.24
+
+
+def test_unfinished_learner_gate_gives_a_friendly_message():
+    from nbkit.feedback import NotReady
+
+    class Stub:
+        def forward(self, x, y):
+            raise NotImplementedError()
+
+        def backward(self, upstream):
+            raise NotImplementedError()
+
+    g = Graph()
+    g.input("x", 1.0); g.input("y", 2.0)
+    g.op("q", Stub(), "x", "y")
+    with pytest.raises(NotReady, match="node 'q' uses Stub, whose forward is not written yet") as info:
+        g.forward()
+    assert info.value._render_traceback_()[0].startswith("\u23f8 node 'q'")

@@ -4,8 +4,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
+from nbkit.feedback import NotReady
 from nbkit.gates.base import gate_label, grads_as_tuple
 from nbkit.graph.order import GraphError, topological_order
+
+
+def _not_ready(node: "Node", method: str) -> NotReady:
+    gate = type(node.gate).__name__
+    return NotReady(f"node {node.name!r} uses {gate}, whose {method} is not written yet. Finish that exercise "
+                    f"(replace its `raise NotImplementedError()`), run its cell, then run this cell again.")
 
 
 @dataclass
@@ -117,7 +124,10 @@ class Graph:
                     )
                 continue
             args = [self.nodes[p].value for p in node.inputs]
-            node.value = node.gate.forward(*args)
+            try:
+                node.value = node.gate.forward(*args)
+            except NotImplementedError:
+                raise _not_ready(node, "forward") from None
         outs = self.outputs()
         return outs[-1].value if outs else None
 
@@ -147,7 +157,11 @@ class Graph:
         for node in reversed(order):
             if node.is_input:
                 continue
-            grads = grads_as_tuple(node.gate, node.gate.backward(node.grad), len(node.inputs))
+            try:
+                raw = node.gate.backward(node.grad)
+            except NotImplementedError:
+                raise _not_ready(node, "backward") from None
+            grads = grads_as_tuple(node.gate, raw, len(node.inputs))
             for slot, (parent, downstream) in enumerate(zip(node.inputs, grads)):
                 self.edge_grads[(node.name, slot)] = downstream
                 # Sum, not assign: a value used twice receives gradient from both uses.

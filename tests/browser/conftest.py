@@ -217,3 +217,33 @@ def pytest_runtest_makereport(item, call):
         reporter = item.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
             reporter.write_line(f"\nbrowser artefacts for {item.nodeid}:\n{listing}")
+
+
+# -- test order: one notebook's tests together ------------------------------------------------
+def _topic_of(item) -> str:
+    """The NN_topic a test works on ('' for tests not about one course notebook)."""
+    callspec = getattr(item, "callspec", None)
+    path = callspec.params.get("path") if callspec else None
+    if isinstance(path, str) and path.count("/") == 2:
+        return path.split("/")[1]
+    return getattr(item.module, "TOPIC", "") if hasattr(item, "module") else ""
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Run the tests of each notebook next to each other.
+
+    Executed notebooks are shared between tests but only a few stay open at a time;
+    grouping by notebook means each is run once. Within a notebook the generic checks
+    (test_notebooks.py) read the fresh run before its own module moves sliders about.
+    """
+    if not any(item.get_closest_marker("browser") for item in items):
+        return
+    order = {id(item): n for n, item in enumerate(items)}
+
+    def key(item):
+        if not item.get_closest_marker("browser"):
+            return ("", 0, order[id(item)])
+        own_module = hasattr(getattr(item, "module", None), "TOPIC")
+        return (_topic_of(item), int(own_module), order[id(item)])
+
+    items.sort(key=key)

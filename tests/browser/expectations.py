@@ -13,6 +13,9 @@ from .labpage import FAIL_MARK, PASS_MARK, Cell
 # nbkit.feedback.CheckFailed renders as "✘ <exercise>: not yet." followed by the message.
 CHECK_FAILED = re.compile(rf"^{FAIL_MARK} (\S.*?): not yet\.$", re.MULTILINE)
 CHECK_PASSED = re.compile(rf"^{PASS_MARK} \S", re.MULTILINE)
+# nbkit.feedback.NotReady: a demonstration reached code the student has not written yet.
+NOT_READY_MARK = "\u23f8"
+UNFINISHED = {"NotImplementedError", "NotReady"}
 
 
 def _never_ran(cells: list[Cell]) -> list[str]:
@@ -42,20 +45,26 @@ def problems_in_solution_run(cells: list[Cell]) -> list[str]:
 def problems_in_release_run(cells: list[Cell]) -> list[str]:
     """The untouched student notebook after running everything (continuing past failures).
 
-    Every check cell shows nbkit's failure message, not a raw traceback; the only other
-    errors allowed are NotImplementedError, raised by the answer stubs themselves or by
-    demonstration cells that call them ("draw the graph with your gates"). Anything else
-    (a NameError cascading from an earlier cell, a crash in nbkit) fails.
+    Every check cell shows nbkit's failure message, not a raw traceback. The only other
+    errors allowed say "not written yet": NotImplementedError from the answer stubs (or a
+    cell calling one), and nbkit's NotReady ("\u23f8 ..."), with which a demonstration says
+    which exercise to finish first. Anything else (a NameError cascading from an earlier
+    cell, a crash in nbkit) fails.
     """
     problems = _never_ran(cells)
     for cell in cells:
         for error in cell.errors:
             expected = (error["ename"] == "CheckFailed" if cell.is_check
-                        else error["ename"] == "NotImplementedError")
+                        else error["ename"] in UNFINISHED)
             if not expected:
                 problems.append(f"{cell.describe()}\n  -> raised {error['ename']}: "
                                 f"{error['evalue']} (an untouched release should only show "
-                                f"check failures and NotImplementedError from unwritten answers)")
+                                f"check failures, and NotImplementedError or NotReady from "
+                                f"unwritten answers)")
+            if error["ename"] == "NotReady" and not re.search(rf"^{NOT_READY_MARK} ", cell.text,
+                                                              re.MULTILINE):
+                problems.append(f"{cell.describe()}\n  -> NotReady shown without its "
+                                f"'{NOT_READY_MARK} ...' line (a raw traceback?)")
         if cell.is_check and cell.execution_count is not None:
             if not cell.errors:
                 problems.append(f"{cell.describe()}\n  -> a check cell that passes in the "
@@ -70,3 +79,18 @@ def problems_in_release_run(cells: list[Cell]) -> list[str]:
 
 def report(path: str, problems: list[str]) -> str:
     return f"{path}: {len(problems)} problem(s)\n\n" + "\n\n".join(problems)
+
+
+def assert_pictures_rendered(notebook, cell, min_width: int = 200, min_height: int = 100) -> None:
+    """Every image under ``cell`` loaded with real pixels and takes room on screen.
+
+    A drawn graph or plot is a few hundred pixels wide; a broken image is 0 x 0 and an
+    icon is tiny.
+    """
+    where = f"{notebook.path}, cell {cell.index} ({cell.source.strip().splitlines()[-1]})"
+    assert cell.images, f"{where}: no picture under the cell\n{cell.describe()}"
+    for image in cell.images:
+        assert image["complete"] and image["width"] >= min_width and image["height"] >= min_height, \
+            f"{where}: a picture did not render: {image}"
+    box = notebook.cell_locator(cell.index).locator(".jp-Cell-outputArea img").first.bounding_box()
+    assert box and box["width"] >= min_width / 2, f"{where}: the picture takes no room on screen: {box}"

@@ -210,16 +210,18 @@ class NotebookPage:
                 self.fail_on_dialog()
                 raise AssertionError(f"{self.path}: the Run menu command started nothing "
                                      f"(status bar: {state['status']!r})")
-            time.sleep(0.1)
+            time.sleep(0.05)
         deadline = time.monotonic() + timeout
         quiet = 0
-        while quiet < 3:  # 2. no "[*]" prompt and an idle kernel, three polls in a row
+        # 2. no "[*]" prompt (queued cells keep theirs until they run) and an idle kernel,
+        # on two polls in a row
+        while quiet < 2:
+            time.sleep(0.15)
             state = self._busy_state()
             quiet = quiet + 1 if (not state["busy"] and IDLE_TEXT in state["status"]) else 0
             if time.monotonic() > deadline:
                 raise AssertionError(f"{self.path}: cells still running after {timeout:.0f} s "
                                      f"(status bar: {state['status']!r})")
-            time.sleep(0.25)
         self.fail_on_dialog()
 
     def run_all(self, timeout: float = 240.0) -> None:
@@ -237,7 +239,10 @@ class NotebookPage:
         """Select code cell ``index`` and use Run > Run Selected Cell and All Below."""
         before = self._busy_state()["counts"]
         self.select_cell(index)
-        self._run_menu("runmenu:run-below", "notebook:run-all-below")
+        if index == len(before) - 1:  # "... and All Below" is greyed out on the last cell
+            self._run_menu("notebook:run-cell")         # Run Selected Cell and Do not Advance
+        else:
+            self._run_menu("notebook:run-all-below")    # Run Selected Cell and All Below
         self._wait_for_run(before, timeout)
 
     def active_cell_index(self) -> int:
@@ -297,6 +302,36 @@ class NotebookPage:
         self.timings["run_all_continuing"] = time.monotonic() - started
         self.timings["resumes"] = rounds
         return cells
+
+    # -- editing, as a student types -------------------------------------------------------
+    def set_source(self, index: int, source: str) -> None:
+        """Replace the text of cell ``index`` by typing into its editor (select all, insert)."""
+        editor = self.cell_locator(index).locator(".jp-InputArea-editor .cm-content")
+        editor.scroll_into_view_if_needed()
+        editor.click()
+        self.page.keyboard.press("Control+A")
+        # insert_text is one input event: no auto-indent or bracket closing on the way in
+        self.page.keyboard.insert_text(source)
+        self.page.keyboard.press("Escape")
+        typed = self.snapshot()[index].source
+        if typed != source:
+            raise AssertionError(f"{self.path}: typing into cell {index} gave\n{typed}\n"
+                                 f"instead of\n{source}")
+
+    def run_cell(self, index: int, timeout: float = 120.0):
+        """Select cell ``index`` and press Shift+Enter; return the cell once it has run."""
+        before = self._busy_state()["counts"]
+        self.select_cell(index)
+        self.page.keyboard.press("Shift+Enter")
+        self._wait_for_run(before, timeout)
+        return self.snapshot()[index]
+
+    def find_cell(self, grade_id: str):
+        """The cell whose nbgrader grade_id is ``grade_id``."""
+        for cell in self.snapshot():
+            if (cell.nbgrader or {}).get("grade_id") == grade_id:
+                return cell
+        raise AssertionError(f"{self.path}: no cell with grade_id {grade_id!r}")
 
     # -- reading -------------------------------------------------------------------------
     def snapshot(self) -> list[Cell]:

@@ -62,6 +62,8 @@ def _harness_cells():
         v4.new_code_cell(SLIDER_CELL),                                                      # 7
         v4.new_code_cell("x = 41\nx + 1"),                                                  # 8
         v4.new_code_cell("answer()  # a demonstration calling the unwritten answer"),       # 9
+        v4.new_code_cell("from nbkit.feedback import NotReady\n"
+                         "raise NotReady('answer is not written yet')"),                        # 10
     ]
 
 
@@ -98,6 +100,8 @@ def test_continuing_run_reaches_every_cell_and_reads_what_it_shows(harness, exec
     assert [e["ename"] for e in cells[6].errors] == ["NotImplementedError"]
     assert cells[8].text.strip() == "42"
     assert [e["ename"] for e in cells[9].errors] == ["NotImplementedError"]
+    assert [e["ename"] for e in cells[10].errors] == ["NotReady"]
+    assert cells[10].text.strip() == "\u23f8 answer is not written yet"
     assert cells[7].widgets == 1 and cells[7].images and cells[7].images[0]["width"] > 0
 
 
@@ -108,6 +112,7 @@ def test_solution_expectations_fail_on_a_real_error_and_show_its_text(harness, e
     assert "ratio = 1 / 0" in problems                     # the cell's source is quoted
     assert "check_fail" in problems and "check cell showing a failure" in problems
     assert "raised NotImplementedError" in problems        # stubs are errors in solutions
+    assert "raised NotReady" in problems
     assert "wrote to stderr" in problems
     assert "check_pass" not in problems
 
@@ -120,6 +125,7 @@ def test_release_expectations_accept_check_failures_and_stubs_only(harness, exec
     assert "check_pass" in text and "passes in the untouched release" in text
     assert "check_fail" not in text and "top_level_stub" not in text
     assert "raised NotImplementedError" not in text   # unwritten answers, and cells calling them
+    assert "raised NotReady" not in text
     assert len(problems) == 2, text
 
 

@@ -79,12 +79,14 @@ def harness(course_root):
     return HARNESS
 
 
-def test_run_all_stops_at_the_first_error(harness, executed_notebook):
-    """Why release notebooks need run_all_continuing: JupyterLab aborts the queue on error."""
+def test_run_all_does_not_get_past_the_first_error(harness, executed_notebook):
+    """Why release notebooks need run_all_continuing: after an error the kernel aborts the
+    queued cells. (Only those queued at that moment: a cell near the end sometimes still
+    runs, out of order, so this asserts that cells were skipped, not which.)"""
     cells = executed_notebook(harness).snapshot()
     assert cells[2].execution_count is not None and cells[3].errors
-    assert all(cell.execution_count is None for cell in cells[4:]), \
-        [cell.describe() for cell in cells[4:]]
+    skipped = [cell.index for cell in cells[4:] if cell.runnable and cell.execution_count is None]
+    assert skipped, [cell.describe() for cell in cells[4:]]
 
 
 def test_continuing_run_reaches_every_cell_and_reads_what_it_shows(harness, executed_notebook):

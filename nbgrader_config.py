@@ -26,6 +26,39 @@ c.ClearSolutions.code_stub = {
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
 # Autograding: one runaway exercise must not stop the rest of the notebook being graded.
+# (nbgrader's Execute always continues after an error; a timeout interrupts the cell.)
 c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
-c.Execute.allow_errors = True
+
+# Grading you can trust (docs/grading.md): nbgrader's own steps, in nbgrader's order, with
+# nbkit's hardening in between. Plain `nbgrader autograde` and `nbkit grade` grade alike.
+c.OverwriteCells.add_missing_cells = True  # a deleted test cell is put back and run
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbkit.grading.preprocessors.RecordIntegrity",    # what was edited/deleted/moved, before repairs
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbkit.grading.preprocessors.DropEmptyMetadata",  # nbgrader 0.9.6 KeyError on duplicated cells
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",          # locked cells restored (checksums), hidden tests in
+    "nbkit.grading.preprocessors.RestoreCellOrder",   # graded cells back in the release's order
+    "nbgrader.preprocessors.CheckCellMetadata",
+    "nbkit.grading.preprocessors.GuardTestCells",     # clean checks before every test cell
+]
+c.Autograde.autograde_preprocessors = [
+    "nbkit.grading.preprocessors.ArmGuard",           # nonce; notebook file off the disk while it runs
+    "nbgrader.preprocessors.Execute",
+    "nbkit.grading.preprocessors.ConfirmTestCells",   # a test cell must run to its end to pass
+    "nbkit.grading.preprocessors.LimitOutputSize",    # huge outputs cut (characters, not lines)
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+# Feedback names the hidden case that failed and why, never its code or values.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbkit.grading.preprocessors.HideHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

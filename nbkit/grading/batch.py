@@ -1,0 +1,340 @@
+"""``nbkit grade``: autograde every collected submission with nbgrader, in parallel, resumably.
+
+How a run goes:
+
+1. Find ``submitted/<student>/<assignment>/`` folders and drop those the journal says are
+   graded already (same submission, same solutions and config, autograded notebook present).
+2. Make sure the course gradebook knows each assignment (``nbgrader generate_assignment``
+   with the course gradebook; the release it writes goes to a temporary folder).
+3. Split the rest into batches, one per worker by default, and autograde each batch with
+   one ``nbgrader autograde`` command in its own temporary course with its own copy of
+   the gradebook (sqlite does not take concurrent writers). ``jobs`` batches run at once.
+4. While they run, every submission whose autograded notebook appears is merged into the
+   course gradebook (:mod:`nbkit.grading.merge`), copied to ``autograded/`` and written to
+   the journal: an interruption loses only the submissions being graded at that moment.
+5. A submission its batch could not grade is retried alone; if nbgrader still cannot
+   grade it (unreadable notebook, dead kernel), the untouched release is graded in its
+   place, which scores zero, and the journal and summary say why. One bad submission never
+   stops the others.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+import os
+import shutil
+import sys
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Deque, Dict, List, Optional, Sequence
+
+from nbkit.course import CONFIG_FILE, SOURCE_DIR, assignments
+from nbkit.grading import nbgrader_run
+from nbkit.grading.journal import BLANK, FAILED, GRADED, Entry, Journal
+from nbkit.grading.layout import (AUTOGRADED, GRADEBOOK, Submission, autograded_folder, db_url, feedback_folder,
+                                  find_submissions, source_fingerprint)
+from nbkit.grading.workspace import POST_CONVERT_HOOK, RunFolders, Workspace, make_workspace, unreadable_reason
+
+MAX_BATCH = 25  # bounds the work one crashed nbgrader command can take with it
+
+
+@dataclass
+class GradeSummary:
+    """What a run did. Keys are ``student/assignment``."""
+
+    graded: Dict[str, float] = field(default_factory=dict)     # key -> total score
+    skipped: List[str] = field(default_factory=list)           # already graded (resumed)
+    blank: Dict[str, str] = field(default_factory=dict)        # graded as the blank release, with why
+    failed: Dict[str, str] = field(default_factory=dict)       # not graded at all, with why
+    seconds: float = 0.0
+    jobs: int = 1
+    interrupted: bool = False
+
+    def lines(self) -> List[str]:
+        n = len(self.graded)
+        rate = n / self.seconds * 60 if self.seconds > 0 and n else 0.0
+        out = [f"graded {n} submission{'s' if n != 1 else ''} in {self.seconds:.1f} s with {self.jobs} "
+               f"worker{'s' if self.jobs != 1 else ''} ({rate:.1f} per minute)"
+               + (f"; {len(self.skipped)} already graded" if self.skipped else "") + "."]
+        out += [f"  could not be graded as submitted, so the blank release was graded (0 points): {k}: {why}"
+                for k, why in sorted(self.blank.items())]
+        out += [f"  NOT graded: {k}: {why}" for k, why in sorted(self.failed.items())]
+        if self.interrupted:
+            out.append("interrupted: finished grades are kept; run `nbkit grade` again to grade the rest.")
+        return out
+
+
+@dataclass
+class _Batch:
+    submissions: List[Submission]
+    blank: Dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Running:
+    workspace: Workspace
+    proc: object
+    log: IO
+    phase: str = "autograde"   # then "feedback" when asked for
+    merged: set = field(default_factory=set)
+
+
+def default_jobs() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def _pending(course: Path, names: Sequence[str], journal: Journal, sources: Dict[str, str],
+             force: bool, summary: GradeSummary) -> List[Submission]:
+    pending = []
+    for sub in find_submissions(course, names):
+        if not force and journal.done(sub, sub.fingerprint(), sources[sub.assignment], course):
+            summary.skipped.append(sub.key)
+        else:
+            pending.append(sub)
+    return pending
+
+
+def _gradebook_assignments(path: Path) -> set:
+    import sqlite3
+
+    if not path.is_file():
+        return set()
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        try:
+            return {row[0] for row in conn.execute("select name from assignment")}
+        except sqlite3.OperationalError:
+            return set()
+
+
+def _record_assignments(course: Path, names: Sequence[str], scratch: Path) -> None:
+    """``nbgrader generate_assignment`` into the course gradebook; the release goes to ``scratch``."""
+    work = scratch / "generate"
+    work.mkdir()
+    shutil.copy2(course / CONFIG_FILE, work / CONFIG_FILE)
+    for name in names:
+        shutil.copytree(course / SOURCE_DIR / name, work / SOURCE_DIR / name,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    cmd = nbgrader_run.command("generate_assignment", "*", root=work, db=db_url(course / GRADEBOOK),
+                               options=["--force"])
+    nbgrader_run.run(cmd, cwd=work)
+
+
+def _batches(pending: List[Submission], jobs: int, batch_size: Optional[int]) -> Deque[_Batch]:
+    size = batch_size or min(MAX_BATCH, max(1, math.ceil(len(pending) / jobs)))
+    return deque(_Batch(pending[i:i + size]) for i in range(0, len(pending), size))
+
+
+def _readable(path: Path) -> bool:
+    try:
+        json.loads(path.read_text())
+        return True
+    except (OSError, ValueError):
+        return False
+
+
+def _failure_reason(log_path: Path, sub: Submission) -> str:
+    """The last exception nbgrader logged, in one line."""
+    try:
+        lines = log_path.read_text(errors="replace").splitlines()
+    except OSError:
+        return "nbgrader failed (no log)"
+    errors = [m.group(1) for m in map(_EXCEPTION_LINE.match, lines) if m]
+    return errors[-1][-300:] if errors else "nbgrader could not grade it (see `nbkit grade --keep-workdir` logs)"
+
+
+_EXCEPTION_LINE = re.compile(r"^\s*((?:[\w.]+)(?:Error|Exception|Exit|Interrupt)\b.*)$")
+
+
+def grade(course: Path, names: Sequence[str] = (), *, jobs: Optional[int] = None,
+          batch_size: Optional[int] = None, timeout: Optional[int] = None, feedback: bool = False,
+          force: bool = False, progress: bool = True, keep_workdir: bool = False,
+          out: IO = sys.stdout) -> GradeSummary:
+    """Autograde every collected submission of ``names`` (default: all assignments).
+
+    ``jobs`` parallel nbgrader commands (default: the number of cores), each grading a batch
+    of at most ``batch_size`` submissions (default: an even share, at most 25). ``timeout``
+    overrides the per-cell timeout of nbgrader_config.py. ``feedback`` also runs
+    ``nbgrader generate_feedback``. ``force`` regrades submissions already graded.
+    """
+    course = Path(course).resolve()
+    known = assignments(course)
+    names = list(names) or known
+    unknown = sorted(set(names) - set(known))
+    if unknown:
+        raise ValueError(f"unknown assignment(s): {', '.join(unknown)}; the course has: {', '.join(known)}")
+    jobs = jobs or default_jobs()
+    summary = GradeSummary(jobs=jobs)
+    start = time.perf_counter()
+    journal = Journal.load(course)
+    sources = {name: source_fingerprint(course, name) for name in names}
+    pending = _pending(course, names, journal, sources, force, summary)
+    if not pending:
+        if feedback:
+            _fill_feedback(course, names)
+        summary.seconds = time.perf_counter() - start
+        return summary
+
+    folders = RunFolders.create()
+    try:
+        stale = sorted({s.assignment for s in pending
+                        if journal.sources.get(s.assignment) != sources[s.assignment]
+                        or s.assignment not in _gradebook_assignments(course / GRADEBOOK)})
+        if stale:
+            _record_assignments(course, stale, folders.private)
+            journal.sources.update({name: sources[name] for name in stale})
+            journal.save()
+        try:
+            _run_batches(course, pending, jobs, batch_size, timeout, feedback, journal, sources, summary,
+                         folders, progress)
+        except KeyboardInterrupt:
+            summary.interrupted = True
+            return summary
+        if feedback:
+            _fill_feedback(course, names)
+    finally:
+        if keep_workdir:
+            print(f"work folders kept: {folders.courses} (batches) and {folders.private} (gradebooks, logs)",
+                  file=out)
+        else:
+            folders.remove()
+        summary.seconds = time.perf_counter() - start
+    return summary
+
+
+def _fill_feedback(course: Path, names: Sequence[str]) -> None:
+    """Feedback for graded submissions that have none yet (e.g. after an interrupted run)."""
+    for name in names:
+        root = course / "autograded"
+        missing = [p for p in root.glob(f"*/{name}") if p.is_dir()
+                   and not feedback_folder(course, p.parent.name, name).is_dir()]
+        if missing:
+            nbgrader_run.run(nbgrader_run.command("generate_feedback", name, root=course), cwd=course)
+
+
+def _run_batches(course: Path, pending: List[Submission], jobs: int, batch_size: Optional[int],
+                 timeout: Optional[int], feedback: bool, journal: Journal, sources: Dict[str, str],
+                 summary: GradeSummary, folders: RunFolders, progress: bool) -> None:
+    from nbgrader.api import Gradebook
+    from tqdm import tqdm
+
+    from nbkit.grading.merge import copy_database, course_id_of, merge_submission
+
+    main_db = course / GRADEBOOK
+    course_id = course_id_of(course)
+    template = folders.private / "template.db"
+    copy_database(main_db, template)
+    options = [f"--Execute.timeout={int(timeout)}"] if timeout else []
+
+    queue = _batches(pending, jobs, batch_size)
+    for batch in queue:  # unreadable notebooks are graded as the blank release from the start
+        for sub in batch.submissions:
+            reason = unreadable_reason(sub)
+            if reason:
+                batch.blank[sub.key] = reason
+    running: List[_Running] = []
+    counter = 0
+    bar = tqdm(total=len(pending), unit="submission", desc="nbkit grade", disable=not progress,
+               file=sys.stderr, dynamic_ncols=True)
+    main = Gradebook(db_url(main_db), course_id)
+
+    def harvest(job: _Running) -> None:
+        ws = job.workspace
+        for sub in ws.submissions:
+            if sub.key in job.merged or not ws.finished(sub):
+                continue
+            if not _readable(ws.autograded(sub) / sub.notebook.name):
+                continue  # finished, then damaged by a batch-mate: it will be regraded alone
+            score = merge_submission(main, ws.db, course_id, sub.assignment, sub.student)
+            dest = autograded_folder(course, sub.student, sub.assignment)
+            if dest.exists():
+                shutil.rmtree(dest)
+            shutil.copytree(ws.autograded(sub), dest, symlinks=True)
+            job.merged.add(sub.key)
+            blank = ws.blank.get(sub.key)
+            journal.record(sub, Entry(fingerprint=sub.fingerprint(), source=sources[sub.assignment],
+                                      status=BLANK if blank else GRADED, score=score, note=blank or ""))
+            summary.graded[sub.key] = score
+            if blank:
+                summary.blank[sub.key] = blank
+            bar.update(1)
+
+    def copy_feedback(job: _Running) -> None:
+        ws = job.workspace
+        for sub in ws.submissions:
+            made = ws.root / "feedback" / sub.student / sub.assignment
+            if sub.key in job.merged and made.is_dir():
+                dest = feedback_folder(course, sub.student, sub.assignment)
+                if dest.exists():
+                    shutil.rmtree(dest)
+                shutil.copytree(made, dest)
+
+    def finish(job: _Running) -> None:
+        ws = job.workspace
+        job.log.close()
+        for sub in ws.submissions:
+            if sub.key in job.merged:
+                continue
+            if len(ws.submissions) > 1:      # retry alone: its batch-mates are not to blame
+                queue.append(_Batch([sub], blank={k: v for k, v in ws.blank.items() if k == sub.key}))
+            elif sub.key not in ws.blank:    # alone it failed too: grade the blank release instead
+                why = f"nbgrader could not grade the notebook as submitted: {_failure_reason(ws.log, sub)}"
+                queue.append(_Batch([sub], blank={sub.key: why}))
+            else:
+                why = _failure_reason(ws.log, sub)
+                journal.record(sub, Entry(fingerprint=sub.fingerprint(), source=sources[sub.assignment],
+                                          status=FAILED, note=why))
+                summary.failed[sub.key] = why
+                bar.update(1)
+        shutil.rmtree(ws.root, ignore_errors=True)
+
+    try:
+        while queue or running:
+            while queue and len(running) < jobs:
+                batch = queue.popleft()
+                counter += 1
+                ws = make_workspace(folders, f"batch{counter:03d}", course, batch.submissions, template,
+                                    blank=batch.blank)
+                log = open(ws.log, "w")
+                proc = nbgrader_run.start(nbgrader_run.command("autograde", "*", root=ws.root, db=ws.db_url,
+                                                               options=["--create", POST_CONVERT_HOOK, *options]),
+                                          cwd=ws.root, log=log, env=ws.env())
+                running.append(_Running(ws, proc, log))
+            time.sleep(0.2)
+            for job in list(running):
+                if job.phase == "autograde":
+                    harvest(job)
+                    if job.proc.poll() is None:
+                        continue
+                    harvest(job)
+                    if feedback and job.merged:
+                        job.phase = "feedback"
+                        ws = job.workspace
+                        shutil.copy2(course / CONFIG_FILE, ws.root / CONFIG_FILE)  # in case a submission wrote over it
+                        shutil.rmtree(ws.root / AUTOGRADED, ignore_errors=True)
+                        for sub in ws.submissions:
+                            if sub.key in job.merged:
+                                ws.unvault(sub)
+                        job.proc = nbgrader_run.start(
+                            nbgrader_run.command("generate_feedback", "*", root=job.workspace.root,
+                                                 db=job.workspace.db_url),
+                            cwd=job.workspace.root, log=job.log)
+                        continue
+                elif job.proc.poll() is None:
+                    continue
+                else:
+                    copy_feedback(job)
+                running.remove(job)
+                finish(job)
+    except KeyboardInterrupt:
+        for job in running:
+            nbgrader_run.stop(job.proc)
+            if job.phase == "autograde":
+                harvest(job)
+            job.log.close()
+        raise
+    finally:
+        bar.close()
+        main.close()

@@ -1,0 +1,364 @@
+"""Adversarial submissions, graded with `nbkit grade` in one batch with a well-behaved class.
+
+Each submission is the reference answers to notebook 01 (full marks) with one thing done
+to it: an infinite loop, exceptions, deleted / reordered / duplicated / retyped cells,
+edited locked cells, malformed or empty files, a huge output, monkeypatched checks,
+numpy or assert machinery, swallowed exceptions, blanked cells, attempts to read hidden
+tests, file vandalism. Each must get exactly the score its real answers deserve, and the
+well-behaved students around it full marks.
+"""
+from __future__ import annotations
+
+import copy
+import hashlib
+import shutil
+import warnings
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from nbkit.grading.batch import grade
+from nbkit.grading.cells import exercises, grade_id
+from nbkit.grading.results import read_autograded
+from nbkit.grading.submissions import reference_answers, reference_submission, submit
+
+ROOT = Path(__file__).resolve().parents[1]
+A = "01_chain_rule"
+TIMEOUT = 10  # seconds per cell: long enough for every honest cell, short for the loop
+
+MULGATE_LOOP = '''class MulGate:
+    label = "*"
+    def forward(self, x, y):
+        self.x, self.y = x, y
+        return x * y
+    def backward(self, upstream):
+        while True:
+            pass
+'''
+
+ADD_SIGN_FLIPPED = '''class AddGate:
+    label = "+"
+    def forward(self, x, y):
+        return x + y
+    def backward(self, upstream):
+        return -upstream, -upstream
+'''
+
+MUL_OWN_VALUE = '''class MulGate:
+    label = "*"
+    def forward(self, x, y):
+        self.x, self.y = x, y
+        return x * y
+    def backward(self, upstream):
+        return upstream * self.x, upstream * self.y
+'''
+
+MAX_TO_BOTH = '''class MaxGate:
+    label = "max"
+    def forward(self, x, y):
+        return max(x, y)
+    def backward(self, upstream):
+        return upstream, upstream
+'''
+
+COPY_OVERWRITE = '''class CopyGate:
+    label = "copy"
+    def forward(self, x):
+        return x, x
+    def backward(self, upstream_1, upstream_2):
+        return upstream_2
+'''
+
+NEURON_NO_CHAIN = '''def neuron_forward_backward(w, x):
+    z = w[0] * x[0] + w[1] * x[1] + w[2]
+    out = 1.0 / (1.0 + np.exp(-z))
+    return out, np.array([x[0], x[1], 1.0]), np.array([w[0], w[1]])
+'''
+
+BACKWARD_OVERWRITES = '''def backward_pass(graph, output):
+    grads = {name: 0.0 for name in graph.nodes}
+    grads[output] = 1.0
+    for node in reversed(graph.order()):
+        if node.is_input:
+            continue
+        downstream = node.gate.backward(grads[node.name])
+        if len(node.inputs) == 1:
+            downstream = (downstream,)
+        for parent, grad in zip(node.inputs, downstream):
+            grads[parent] = grad
+    return grads
+'''
+
+# Looks for hidden tests where a student would: the notebook beside it and the course folder
+# above it (nbgrader's layout puts solutions/ and gradebook.db three levels up).
+SNOOPER = '''import glob, os
+_found = []
+for _up in range(4):
+    _base = os.path.abspath(os.path.join(os.getcwd(), *[".."] * _up))
+    for _path in glob.glob(os.path.join(_base, "**", "*.ipynb"), recursive=True)[:500]:
+        try:
+            if "BEGIN HIDDEN" + " TESTS" in open(_path).read():  # split, or it finds itself
+                _found.append(_path)
+        except OSError:
+            pass
+    for _path in glob.glob(os.path.join(_base, "**", "*.db"), recursive=True)[:500]:
+        if b"HIDDEN" + b" TESTS" in open(_path, "rb").read():
+            _found.append(_path)
+print(f"snooped {len(_found)} files with hidden tests or grades", _found)
+
+# Answers only the cases it could read: the visible ones, from nbkit's source.
+_KNOWN = {(-2.0, 5.0, 1.0): (1.0, 1.0), (3.0, 4.0, -2.5): (-2.5, -2.5), (-2.0, 3.0, 2.0): (2.0, 2.0)}
+
+class AddGate:
+    label = "+"
+    def forward(self, x, y):
+        self.key = (x, y)
+        return x + y
+    def backward(self, upstream):
+        return _KNOWN.get(self.key + (upstream,), (0.0, 0.0))
+'''
+
+
+def _cells(nb, gid):
+    return [i for i, c in enumerate(nb.cells) if grade_id(c) == gid]
+
+
+def _index(nb, gid):
+    return _cells(nb, gid)[0]
+
+
+def adversaries(course: Path):
+    """{student: (notebook or raw bytes, {test id: expected score or None for full})}."""
+    ref = lambda changes=None: reference_submission(course, A, changes)  # noqa: E731
+    subs = {}
+
+    subs["loop"] = (ref({"mul_gate": MULGATE_LOOP}), {"mul_gate_tests": 0})
+
+    nb = ref()
+    nb.cells.insert(1, nbformat.v4.new_code_cell("raise RuntimeError('an error at the top of the notebook')"))
+    subs["raise_top"] = (nb, {})
+
+    subs["raise_exercise"] = (ref({"max_gate": "raise ValueError('half-written cell')\n" + reference_answers(course, A)["max_gate"]}),
+                              {"max_gate_tests": 0})
+
+    nb = ref()
+    del nb.cells[_index(nb, "add_gate_tests")]
+    del nb.cells[_index(nb, "copy_gate")]
+    subs["deleted"] = (nb, {"copy_gate_tests": 0})
+
+    nb = ref()
+    i, j = _index(nb, "mul_gate"), _index(nb, "mul_gate_tests")
+    nb.cells[i], nb.cells[j] = nb.cells[j], nb.cells[i]         # test above its solution
+    k = _index(nb, "neuron_tests")
+    nb.cells.insert(2, nb.cells.pop(k))                          # a test cell moved to the top
+    subs["reordered"] = (nb, {})
+
+    nb = ref()
+    k = _index(nb, "add_gate_tests")
+    nb.cells.insert(k, copy.deepcopy(nb.cells[k]))
+    nb.cells.append(copy.deepcopy(nb.cells[_index(nb, "neuron")]))
+    subs["duplicated"] = (nb, {})
+
+    nb = ref()
+    for gid in ("max_gate_tests", "forward_pass"):
+        cell = nb.cells[_index(nb, gid)]
+        nb.cells[_index(nb, gid)] = nbformat.v4.new_markdown_cell(cell.source, metadata=cell.metadata)
+    subs["retyped"] = (nb, {})
+
+    nb = ref({"add_gate": ADD_SIGN_FLIPPED, "mul_gate": MUL_OWN_VALUE})
+    nb.cells[_index(nb, "add_gate_tests")].source = "print('all good')"
+    nb.cells[_index(nb, "mul_gate_tests")].source = "ch01.check_mul_gate(MulGate)\nAddGate = None"
+    nb.cells[_index(nb, "setup")].source += "\nch01 = None"
+    subs["edited_tests"] = (nb, {"add_gate_tests": 0, "mul_gate_tests": 0})
+
+    subs["malformed"] = (b'{"cells": [{"cell_type": "code", "source": "x = ', "zero")
+    subs["empty"] = (b"", "zero")
+
+    nb = ref()
+    k = _index(nb, "copy_gate")
+    nb.cells.insert(k, nbformat.v4.new_code_cell("print('x' * 3_000_000)\nfor i in range(100_000):\n    print(i)"))
+    subs["huge_output"] = (nb, {})
+
+    subs["patch_checks"] = (ref({"add_gate": ADD_SIGN_FLIPPED + "\nch01.check_add_gate = lambda *a, **k: None\n"
+                                              "ch01.check_mul_gate = lambda *a, **k: print('patched')\n"}),
+                            {"add_gate_tests": 0})
+
+    subs["patch_numpy"] = (ref({"neuron": NEURON_NO_CHAIN + "\nnp.allclose = lambda *a, **k: True\n"
+                                          "np.isclose = lambda *a, **k: True\n"
+                                          "import nbkit.checks.runner as _r\n_r.close = lambda *a, **k: True\n",
+                                "mul_gate": MUL_OWN_VALUE}),
+                           {"neuron_tests": 0, "mul_gate_tests": 0})
+
+    subs["patch_assert"] = (ref({"max_gate": MAX_TO_BOTH + "\nimport builtins, nbkit.feedback\n"
+                                             "builtins.AssertionError = type('Fine', (Exception,), {})\n"
+                                             "nbkit.feedback.fail = lambda *a, **k: None\n"
+                                             "ch01.fail = lambda *a, **k: None\n"
+                                             "nbkit.feedback.CheckFailed.__init__ = lambda self, *a, **k: None\n"}),
+                            {"max_gate_tests": 0})
+
+    subs["swallow_errors"] = (ref({"copy_gate": COPY_OVERWRITE + "\nget_ipython().set_custom_exc((BaseException,), "
+                                                "lambda *a, **k: None)\nimport sys\nsys.excepthook = lambda *a: None\n"}),
+                              {"copy_gate_tests": 0})
+
+    blank = BACKWARD_OVERWRITES + ("\n_blank = lambda lines: [] if any('check_' in l for l in lines) else lines\n"
+                                   "get_ipython().input_transformers_cleanup.append(_blank)\n"
+                                   "get_ipython().input_transformers_post.append(_blank)\n")
+    subs["blank_cells"] = (ref({"backward_pass": blank}), {"backward_pass_tests": 0})
+
+    subs["read_hidden"] = (ref({"add_gate": SNOOPER}), {"add_gate_tests": 0})
+
+    vandal = ("import os, shutil\nfor _p in ['../../../nbgrader_config.py', '../../../gradebook.db']:\n"
+              "    open(_p, 'w').write('vandalised')\n"
+              "open('../../../../vandal-was-here.txt', 'w').write('x')\n"
+              "for _d in os.listdir('../..'):\n"
+              "    if _d != 'vandal':\n"
+              "        shutil.rmtree(os.path.join('../..', _d), ignore_errors=True)\n")
+    nb = ref()
+    nb.cells.insert(_index(nb, "add_gate"), nbformat.v4.new_code_cell(vandal))
+    subs["vandal"] = (nb, {})
+
+    nb = ref()
+    nb.cells.insert(_index(nb, "neuron"), nbformat.v4.new_code_cell("import os\nos._exit(1)"))
+    subs["kills_kernel"] = (nb, "zero")
+    return subs
+
+
+def _snapshot(course: Path):
+    """Hashes of every course file outside nbgrader's output folders and the gradebook."""
+    skip = {"autograded", "feedback", "submitted"}
+    return {str(p.relative_to(course)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in course.rglob("*") if p.is_file() and p.relative_to(course).parts[0] not in skip
+            and p.name != "gradebook.db"}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    course = tmp_path_factory.mktemp("adversarial") / "course"
+    course.mkdir()
+    shutil.copy2(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
+    for folder in ("solutions", "notebooks"):
+        shutil.copytree(ROOT / folder / A, course / folder / A)
+    expected = {}
+    for student, (nb, want) in adversaries(course).items():
+        if isinstance(nb, bytes):
+            submit(course, student, A, raw=nb)
+        else:
+            submit(course, student, A, nb)
+        expected[student] = want
+    for student in ("aaron", "zoe", "mia"):  # the well-behaved class around them
+        submit(course, student, A, reference_submission(course, A))
+        expected[student] = {}
+    before = _snapshot(course)
+    summary = grade(course, jobs=2, batch_size=7, timeout=TIMEOUT, feedback=True, progress=False)
+    return course, expected, summary, before
+
+
+def _scores(course: Path):
+    from nbgrader.api import Gradebook
+
+    warnings.filterwarnings("ignore", module="nbgrader")
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "backprop-by-hand") as gb:
+        return {s.student.id: {g.name: g.auto_score for g in s.notebooks[0].grades}
+                for s in gb.find_assignment(A).submissions}
+
+
+FULL = None
+
+
+def _full(course):
+    release = nbformat.read(str(course / "notebooks" / A / f"{A}.ipynb"), as_version=4)
+    return {e.test_id: e.points for e in exercises(release)}
+
+
+@pytest.mark.slow
+def test_every_submission_gets_exactly_what_its_answers_deserve(graded):
+    course, expected, summary, _ = graded
+    scores, full = _scores(course), _full(course)
+    wrong = []
+    for student, want in sorted(expected.items()):
+        target = {gid: 0.0 for gid in full} if want == "zero" else dict(full, **want)
+        got = {gid: scores.get(student, {}).get(gid) for gid in full}
+        if got != target:
+            wrong.append(f"{student}: {got} != {target}")
+    assert not wrong, "\n".join(wrong)
+    assert not summary.failed, summary.failed
+
+
+@pytest.mark.slow
+def test_ungradeable_submissions_score_zero_and_say_why(graded):
+    _, _, summary, _ = graded
+    assert set(summary.blank) == {f"malformed/{A}", f"empty/{A}", f"kills_kernel/{A}"}
+    assert "not valid JSON" in summary.blank[f"malformed/{A}"]
+    assert "empty" in summary.blank[f"empty/{A}"]
+    assert "DeadKernelError" in summary.blank[f"kills_kernel/{A}"]
+
+
+@pytest.mark.slow
+def test_the_loop_fails_only_its_exercise_by_timeout(graded):
+    course = graded[0]
+    result = read_autograded(course, "loop", A)
+    mul = result.tests["mul_gate_tests"]
+    assert not mul.passed and mul.ename in ("CellTimeoutError", "KeyboardInterrupt", "CheckFailed")
+    assert all(t.passed for gid, t in result.tests.items() if gid != "mul_gate_tests")
+
+
+@pytest.mark.slow
+def test_integrity_findings_name_what_was_changed(graded):
+    course = graded[0]
+    kinds = lambda student: {(f["kind"], f["cell"]) for f in read_autograded(course, student, A).integrity}  # noqa: E731
+    assert ("deleted-cell", "add_gate_tests") in kinds("deleted")
+    assert ("deleted-cell", "copy_gate") in kinds("deleted")
+    assert any(k == "reordered-cells" for k, _ in kinds("reordered"))
+    assert ("duplicated-cell", "add_gate_tests") in kinds("duplicated")
+    assert ("retyped-cell", "max_gate_tests") in kinds("retyped")
+    edited = kinds("edited_tests")
+    assert {("edited-locked-cell", "add_gate_tests"), ("edited-locked-cell", "mul_gate_tests"),
+            ("edited-locked-cell", "setup")} <= edited
+    for student in ("patch_checks", "patch_numpy", "patch_assert", "swallow_errors", "blank_cells", "read_hidden"):
+        flagged = [f for f in read_autograded(course, student, A).integrity
+                   if f["kind"] == "suspicious-code" and f["severity"] == "review"]
+        assert flagged, f"{student}'s tampering was not flagged"
+    assert not read_autograded(course, "aaron", A).integrity
+
+
+@pytest.mark.slow
+def test_hidden_tests_were_out_of_reach(graded):
+    course = graded[0]
+    nb = nbformat.read(str(course / "autograded" / "read_hidden" / A / f"{A}.ipynb"), as_version=4)
+    printed = "".join(o.get("text", "") for c in nb.cells if grade_id(c) == "add_gate" for o in c.get("outputs", []))
+    assert "snooped 0 files" in printed
+
+
+@pytest.mark.slow
+def test_huge_output_is_capped(graded):
+    course = graded[0]
+    path = course / "autograded" / "huge_output" / A / f"{A}.ipynb"
+    assert path.stat().st_size < 1_000_000
+    assert "truncated by the grader" in path.read_text()
+
+
+@pytest.mark.slow
+def test_vandalism_stays_in_the_temporary_course(graded):
+    course, _, _, before = graded
+    assert _snapshot(course) == before
+    assert not (course.parent / "vandal-was-here.txt").exists()
+    assert (course / "gradebook.db").read_bytes()[:15] == b"SQLite format 3"
+
+
+@pytest.mark.slow
+def test_rerun_resumes_without_regrading(graded):
+    course = graded[0]
+    summary = grade(course, jobs=2, timeout=TIMEOUT, progress=False)
+    assert not summary.graded and len(summary.skipped) == len(graded[1])
+
+
+@pytest.mark.slow
+def test_no_grader_code_is_left_in_the_autograded_notebooks(graded):
+    course = graded[0]
+    text = (course / "autograded" / "aaron" / A / f"{A}.ipynb").read_text()
+    assert "__nbkit_guard__" not in text and "nbkit-guard" not in text
+    source = nbformat.read(str(course / "solutions" / A / f"{A}.ipynb"), as_version=4)
+    graded_nb = nbformat.read(str(course / "autograded" / "aaron" / A / f"{A}.ipynb"), as_version=4)
+    tests = {grade_id(c): c.source for c in source.cells if grade_id(c) and grade_id(c).endswith("_tests")}
+    assert {grade_id(c): c.source for c in graded_nb.cells if grade_id(c) in tests} == tests

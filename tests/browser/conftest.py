@@ -236,14 +236,16 @@ def pytest_collection_modifyitems(session, config, items):
     grouping by notebook means each is run once. Within a notebook the generic checks
     (test_notebooks.py) read the fresh run before its own module moves sliders about.
     """
-    if not any(item.get_closest_marker("browser") for item in items):
+    slots = [n for n, item in enumerate(items) if item.get_closest_marker("browser")]
+    if not slots:
         return
-    order = {id(item): n for n, item in enumerate(items)}
+    browser_items = [items[n] for n in slots]
 
-    def key(item):
-        if not item.get_closest_marker("browser"):
-            return ("", 0, order[id(item)])
+    def key(numbered):
+        n, item = numbered
         own_module = hasattr(getattr(item, "module", None), "TOPIC")
-        return (_topic_of(item), int(own_module), order[id(item)])
+        return (_topic_of(item), int(own_module), n)
 
-    items.sort(key=key)
+    # only the browser tests move, among the places they already held
+    for slot, (_, item) in zip(slots, sorted(enumerate(browser_items), key=key)):
+        items[slot] = item

@@ -17,15 +17,16 @@ if [ -x "$CHROMIUM" ]; then
 fi
 
 if ! command -v apt-get >/dev/null 2>&1; then
-    cat >&2 <<MSG
-install-chromium: $CHROMIUM is missing and apt-get is not available on this machine.
-  The browser tests need a Chromium binary at $CHROMIUM (or set CHROMIUM=/path/to/chromium
-  when running the suite). Install Chromium with your system's package manager, e.g.
-    Debian/Ubuntu:  apt-get install chromium
-    Fedora:         dnf install chromium
-    macOS:          brew install --cask chromium   (then CHROMIUM=/Applications/Chromium.app/Contents/MacOS/Chromium)
-  Do not use 'playwright install': the suite runs against the system Chromium.
-MSG
+    {
+        echo "install-chromium: $CHROMIUM is missing and apt-get is not available on this machine."
+        echo "  The browser tests need a Chromium binary at $CHROMIUM (or set CHROMIUM=/path/to/chromium"
+        echo "  when running the suite). Install Chromium with your system's package manager, e.g."
+        echo "    Debian/Ubuntu:  apt-get install chromium"
+        echo "    Fedora:         dnf install chromium"
+        echo "    macOS:          brew install --cask chromium"
+        echo "                    (then CHROMIUM=/Applications/Chromium.app/Contents/MacOS/Chromium)"
+        echo "  Do not use 'playwright install': the suite runs against the system's Chromium."
+    } >&2
     exit 1
 fi
 

@@ -362,3 +362,24 @@ def test_no_grader_code_is_left_in_the_autograded_notebooks(graded):
     graded_nb = nbformat.read(str(course / "autograded" / "aaron" / A / f"{A}.ipynb"), as_version=4)
     tests = {grade_id(c): c.source for c in source.cells if grade_id(c) and grade_id(c).endswith("_tests")}
     assert {grade_id(c): c.source for c in graded_nb.cells if grade_id(c) in tests} == tests
+
+
+@pytest.mark.slow
+def test_class_report_counts_mistakes_and_flags_submissions(graded):
+    from nbkit.grading.report import class_report, write_report
+
+    course = graded[0]
+    report = class_report(course)
+    (a,) = report.assignments
+    assert a.name == A and len(a.scores) == len(graded[1])
+    mul = a.exercises["mul_gate_tests"]
+    assert mul.mistakes["own-value"] == 2 and mul.mistakes["timeout"] == 1
+    assert a.exercises["copy_gate_tests"].mistakes["overwrote-branch"] == 1
+    assert a.exercises["neuron_tests"].mistakes["forgot-chain"] == 1
+    assert mul.submissions == len(graded[1]) and mul.passed == mul.submissions - 6  # 3 wrong + 3 blank
+    flags = "\n".join(a.flags)
+    assert "kills_kernel: graded as the blank release" in flags
+    assert "edited_tests: add_gate_tests: locked cell add_gate_tests was edited" in flags
+    assert "aaron" not in flags
+    page = write_report(course).read_text()
+    assert page.count("<img") == 2 and "own-value (2)" in page and "pass rate" in page

@@ -23,6 +23,8 @@ from typing import List, Set
 
 from nbkit.grading.cells import BEGIN_HIDDEN, END_HIDDEN, is_test_cell
 
+GUARD_TAG = "# nbkit-guard"  # lines the grader added (nbkit.grading.guard_cells.TAG)
+
 HIDDEN_NOTE = "# [hidden tests: the grader ran more cases here; they are not shown]"
 REDACTED = "\u2026"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -82,7 +84,8 @@ def redact(text: str, values: Set[float]) -> str:
 
 def _quotes_hidden(line: str, hidden_lines: List[str]) -> bool:
     plain = _ANSI.sub("", line)
-    return BEGIN_HIDDEN in plain or END_HIDDEN in plain or any(h in plain for h in hidden_lines)
+    return (BEGIN_HIDDEN in plain or END_HIDDEN in plain or GUARD_TAG in plain
+            or any(h in plain for h in hidden_lines))
 
 
 def filter_test_cell(cell) -> None:
@@ -116,10 +119,11 @@ def filter_test_cell(cell) -> None:
             if from_hidden and output.get("ename") == "CheckFailed":
                 trace = [redact(ln, values) for ln in trace]
             elif from_hidden:
-                trace = [f"\u2718 A hidden test failed: your code raised {output.get('ename', 'an error')} "
-                         f"on one of the hidden cases.",
-                         "  Run the visible check again and try edge cases of your own (other values, "
-                         "other shapes) to find it."]
+                ename = output.get("ename", "an error")
+                what = ("ran out of time (the cell's time limit)" if ename in ("CellTimeoutError", "KeyboardInterrupt")
+                        else f"raised {ename}")
+                trace = [f"\u2718 A hidden test failed: your code {what} on one of the hidden cases.",
+                         "  Try cases of your own beyond the visible check (other values, signs, shapes) to find it."]
                 output["evalue"] = ""
             trace = [ln for ln in trace if not _quotes_hidden(ln, hidden_lines)]
             output["traceback"] = trace

@@ -333,3 +333,20 @@ def test_failure_renders_without_traceback():
     assert lines[0].startswith("\u2718 MulGate: not yet.")
     assert lines[-1] == "  [diagnosis: own-value]"
     assert not any("Traceback" in line or "File " in line for line in lines)
+
+
+def test_a_crash_on_a_hidden_case_names_the_case_not_its_values():
+    class CrashesOnNegatives:
+        def forward(self, x, y):
+            if x < 0:
+                raise ValueError("negative input")
+            self.x, self.y = x, y
+            return x * y
+
+        def backward(self, upstream):
+            return upstream * self.y, upstream * self.x
+
+    err = expect("raised-ValueError", ch01.check_mul_gate, CrashesOnNegatives,
+                 cases=[(1.25, 3.5, 0.75), (-2.75, 0.5, 1.5)], hidden=True)
+    assert "hidden case 2" in err.message
+    assert not any(v in err.message for v in ["2.75", "1.25", "3.5", "0.75", "1.5"])

@@ -41,13 +41,13 @@ def _check_binary_gate(gate_class, *, exercise: str, definition: Callable[[float
     for i, (x, y, upstream) in enumerate(cases):
         label = _case_name(i, dict(x=x, y=y, upstream=upstream), hidden)
         gate = call(gate_class, what=f"{exercise}()", exercise=exercise)
-        out = as_float(call(gate.forward, x, y, what=f"{exercise}.forward({x:g}, {y:g})", exercise=exercise),
+        out = as_float(call(gate.forward, x, y, what=f"{exercise}.forward on {label}" if hidden else f"{exercise}.forward({x:g}, {y:g})", exercise=exercise),
                        what=f"{exercise}.forward", exercise=exercise)
         if not close(out, definition(x, y)):
             shown = "" if hidden else f" returned {out:g}, but the gate computes {definition(x, y):g}"
             fail(f"forward is wrong ({label}){shown}. {forward_hint}",
                  diagnosis="wrong-forward", exercise=exercise)
-        raw = call(gate.backward, upstream, what=f"{exercise}.backward({upstream:g})", exercise=exercise)
+        raw = call(gate.backward, upstream, what=f"{exercise}.backward on {label}" if hidden else f"{exercise}.backward({upstream:g})", exercise=exercise)
         try:
             grads = grads_as_tuple(gate, raw, 2)
         except ValueError as err:
@@ -171,14 +171,14 @@ def check_copy_gate(CopyGate, cases=None, hidden: bool = False) -> None:
     for i, (x, u1, u2) in enumerate(cases):
         label = _case_name(i, dict(x=x, upstream_1=u1, upstream_2=u2), hidden)
         gate = call(CopyGate, what="CopyGate()", exercise=exercise)
-        out = call(gate.forward, x, what=f"CopyGate.forward({x:g})", exercise=exercise)
+        out = call(gate.forward, x, what=f"CopyGate.forward on {label}" if hidden else f"CopyGate.forward({x:g})", exercise=exercise)
         if not (isinstance(out, (tuple, list)) and len(out) == 2):
             fail(f"forward should return the two copies (x, x) as a tuple; it returned {out!r} ({label}).",
                  diagnosis="wrong-forward", exercise=exercise)
         if not (close(as_float(out[0], what="copy 1", exercise=exercise), x)
                 and close(as_float(out[1], what="copy 2", exercise=exercise), x)):
             fail(f"forward should return (x, x) ({label}).", diagnosis="wrong-forward", exercise=exercise)
-        dx = as_float(call(gate.backward, u1, u2, what=f"CopyGate.backward({u1:g}, {u2:g})", exercise=exercise),
+        dx = as_float(call(gate.backward, u1, u2, what=f"CopyGate.backward on {label}" if hidden else f"CopyGate.backward({u1:g}, {u2:g})", exercise=exercise),
                       what="CopyGate.backward", exercise=exercise)
         # Oracle: d/dx of g(x) = u1 * x + u2 * x, i.e. the two copies weighted by their upstreams.
         want = numerical_gradient(lambda a: u1 * a + u2 * a, float(x))

@@ -1,16 +1,19 @@
-"""Adversarial submissions, graded with `nbkit grade` in one batch with a well-behaved class.
+"""Adversarial submissions, graded with `nbkit grade --feedback` in one run with a well-behaved class.
 
 Each submission is the reference answers to notebook 01 (full marks) with one thing done
 to it: an infinite loop, exceptions, deleted / reordered / duplicated / retyped cells,
 edited locked cells, malformed or empty files, a huge output, monkeypatched checks,
 numpy or assert machinery, swallowed exceptions, blanked cells, attempts to read hidden
 tests, file vandalism. Each must get exactly the score its real answers deserve, and the
-well-behaved students around it full marks.
+well-behaved students around it full marks. The feedback (nbgrader generate_feedback) names
+the hidden case that failed and why, and shows no hidden test's code or values.
 """
 from __future__ import annotations
 
 import copy
 import hashlib
+import html
+import re
 import shutil
 import warnings
 from pathlib import Path
@@ -20,12 +23,13 @@ import pytest
 
 from nbkit.grading.batch import grade
 from nbkit.grading.cells import exercises, grade_id
+from nbkit.grading.feedback import hidden_region
 from nbkit.grading.results import read_autograded
 from nbkit.grading.submissions import reference_answers, reference_submission, submit
 
 ROOT = Path(__file__).resolve().parents[1]
 A = "01_chain_rule"
-TIMEOUT = 10  # seconds per cell: long enough for every honest cell, short for the loop
+TIMEOUT = 6  # seconds per cell: long enough for every honest cell, short for the loop
 
 MULGATE_LOOP = '''class MulGate:
     label = "*"
@@ -117,6 +121,43 @@ class AddGate:
         return x + y
     def backward(self, upstream):
         return _KNOWN.get(self.key + (upstream,), (0.0, 0.0))
+'''
+
+
+# Right on the visible cases (upstream 1, -2.5, 2), wrong when |upstream| < 1 (hidden case 2:
+# upstream 0.1), and prints its inputs, hidden ones included.
+ADD_WRONG_ON_HIDDEN = '''class AddGate:
+    label = "+"
+    def forward(self, x, y):
+        self.x, self.y = x, y
+        return x + y
+    def backward(self, upstream):
+        print("backward called with", upstream, self.x, self.y)
+        if abs(upstream) < 1:
+            return 1.0, 1.0
+        return upstream, upstream
+'''
+
+MUL_RAISES_ON_HIDDEN = '''class MulGate:
+    label = "*"
+    def forward(self, x, y):
+        if x == 0:
+            raise ZeroDivisionError(f"cannot handle x={x}, y={y}")
+        self.x, self.y = x, y
+        return x * y
+    def backward(self, upstream):
+        return upstream * self.y, upstream * self.x
+'''
+
+MAX_LOOPS_ON_HIDDEN = '''class MaxGate:
+    label = "max"
+    def forward(self, x, y):
+        while x == -5.0:
+            pass
+        self.x_wins = x > y
+        return x if self.x_wins else y
+    def backward(self, upstream):
+        return (upstream, 0.0) if self.x_wins else (0.0, upstream)
 '''
 
 
@@ -221,6 +262,15 @@ def adversaries(course: Path):
     nb = ref()
     nb.cells.insert(_index(nb, "neuron"), nbformat.v4.new_code_cell("import os\nos._exit(1)"))
     subs["kills_kernel"] = (nb, "zero")
+
+    # For the feedback tests: wrong only on hidden cases (a named mistake, an exception, a loop) ...
+    subs["hidden"] = (ref({"add_gate": ADD_WRONG_ON_HIDDEN, "mul_gate": MUL_RAISES_ON_HIDDEN,
+                           "max_gate": MAX_LOOPS_ON_HIDDEN}),
+                      {"add_gate_tests": 0, "mul_gate_tests": 0, "max_gate_tests": 0})
+    # ... and an error in a visible check, whose traceback would show the hidden lines around it.
+    nb = ref()
+    nb.cells = [c for c in nb.cells if grade_id(c) != "copy_gate"]
+    subs["visible"] = (nb, {"copy_gate_tests": 0})
     return subs
 
 
@@ -250,7 +300,7 @@ def graded(tmp_path_factory):
         submit(course, student, A, reference_submission(course, A))
         expected[student] = {}
     before = _snapshot(course)
-    summary = grade(course, jobs=2, batch_size=7, timeout=TIMEOUT, feedback=True, progress=False)
+    summary = grade(course, jobs=2, batch_size=13, timeout=TIMEOUT, feedback=True, progress=False)
     return course, expected, summary, before
 
 
@@ -376,10 +426,87 @@ def test_class_report_counts_mistakes_and_flags_submissions(graded):
     assert mul.mistakes["own-value"] == 2 and mul.mistakes["timeout"] == 1
     assert a.exercises["copy_gate_tests"].mistakes["overwrote-branch"] == 1
     assert a.exercises["neuron_tests"].mistakes["forgot-chain"] == 1
-    assert mul.submissions == len(graded[1]) and mul.passed == mul.submissions - 6  # 3 wrong + 3 blank
+    assert mul.submissions == len(graded[1]) and mul.passed == mul.submissions - 7  # 4 wrong + 3 blank
+    assert mul.mistakes["raised-ZeroDivisionError"] == 1
     flags = "\n".join(a.flags)
     assert "kills_kernel: graded as the blank release" in flags
     assert "edited_tests: add_gate_tests: locked cell add_gate_tests was edited" in flags
     assert "aaron" not in flags
     page = write_report(course).read_text()
     assert page.count("<img") == 2 and "own-value (2)" in page and "pass rate" in page
+
+
+@pytest.mark.slow
+def test_cli_report_and_grade_help(graded):
+    import subprocess
+    import sys
+
+    course = graded[0]
+    out = course / "report.html"
+    proc = subprocess.run([sys.executable, "-m", "nbkit.cli", "report", "-o", str(out)], cwd=course,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "class report written to" in proc.stdout and out.read_text().startswith("<!DOCTYPE html>")
+    help_text = subprocess.run([sys.executable, "-m", "nbkit.cli", "grade", "--help"], capture_output=True,
+                               text=True).stdout
+    assert "--jobs" in help_text and "--feedback" in help_text and "Resumes" in help_text
+
+
+# ---------------------------------------------------------------- feedback
+
+def _text(path: Path) -> str:
+    """The feedback page as a reader sees it: tags removed, entities decoded."""
+    page = path.read_text()
+    page = re.sub(r"<style.*?</style>|<script.*?</script>|data:image/[^\"']+", " ", page, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+@pytest.fixture(scope="module")
+def feedback(graded):
+    """Hidden-test regions of the source, and the feedback pages as a reader sees them."""
+    course = graded[0]
+    source = nbformat.read(str(course / "solutions" / A / f"{A}.ipynb"), as_version=4)
+    hidden = [hidden_region(c.source) for c in source.cells if hidden_region(c.source)]
+    pages = {s: _text(course / "feedback" / s / A / f"{A}.html") for s in ("aaron", "hidden", "visible")}
+    return hidden, pages
+
+
+@pytest.mark.slow
+def test_feedback_shows_no_hidden_code(feedback):
+    hidden, pages = feedback
+    lines = {ln.strip() for code in hidden for ln in code.splitlines() if len(ln.strip()) >= 12}
+    for student, text in pages.items():
+        shown = [ln for ln in lines if ln in text]
+        assert not shown, f"{student}'s feedback shows hidden test code: {shown[:3]}"
+        assert "BEGIN HIDDEN TESTS" not in text and "__nbkit_guard__" not in text
+
+
+@pytest.mark.slow
+def test_feedback_shows_no_hidden_values(feedback):
+    _, pages = feedback
+    # Values of the hidden cases of the three broken exercises, as the checks or prints would show them.
+    secrets = ["-1.25", "10.5", "0.1 ", "-7.0", "7.0", "-0.4", "-5.0", "-5 ", "0.3", "-0.2"]  # not in visible cases
+    text = pages["hidden"]
+    assert "backward called with 1" in text        # the student's prints during the visible check stay
+    for hidden_call in ("with 3.0 0.5 -1.25", "with 0.1 -7.0 2.0", "with -1.0 10.0 10.5"):
+        assert f"backward called {hidden_call}" not in text  # ... those during hidden cases go
+    leaked = [s for s in secrets if s in text and s not in pages["aaron"]]
+    assert not leaked, f"hidden values in the feedback: {leaked}"
+
+
+@pytest.mark.slow
+def test_feedback_names_the_failed_hidden_case_and_mistake(feedback):
+    _, pages = feedback
+    text = pages["hidden"]
+    assert "hidden case 2" in text and "[diagnosis: forgot-upstream]" in text
+    assert "multiply each by upstream" in text
+    assert "[diagnosis: raised-ZeroDivisionError]" in text
+    assert "ran out of time" in text
+    assert "\u2714 CopyGate" in text  # passing exercises still say so
+
+
+@pytest.mark.slow
+def test_visible_failures_keep_their_values_but_not_the_hidden_lines_around_them(feedback):
+    _, pages = feedback
+    text = pages["visible"]
+    assert "NameError" in text and "CopyGate" in text

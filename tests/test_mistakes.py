@@ -11,6 +11,7 @@ Run ``python tests/test_mistakes.py`` for the catalogue's size and kill rate (do
 from __future__ import annotations
 
 import importlib.util
+import math
 import shutil
 import sys
 import warnings
@@ -119,7 +120,7 @@ def grade_catalogue(workdir: Path, all_cases: List[Case], jobs: Optional[int] = 
     Returns ``{case id: (scores, outcomes, feedback text)}``."""
     from nbgrader.api import Gradebook
 
-    from nbkit.grading.batch import grade
+    from nbkit.grading.batch import default_jobs, grade
     from nbkit.grading.results import read_autograded
 
     course = workdir / "course"
@@ -133,7 +134,10 @@ def grade_catalogue(workdir: Path, all_cases: List[Case], jobs: Optional[int] = 
         nb = reference_submission(course, case.assignment, case.answers)
         # Without the demo cells a student may delete (those the answers need stay): same grades, less time.
         submit(course, case.student, case.assignment, drop_demo_cells(nb, case.answers.values()))
-    summary = grade(course, names, jobs=jobs, feedback=True, progress=False)
+    jobs = jobs or default_jobs()
+    # one batch per worker: the fewest nbgrader start-ups (about 4 s each)
+    summary = grade(course, names, jobs=jobs, batch_size=math.ceil(len(all_cases) / jobs), feedback=True,
+                    progress=False)
     assert not summary.failed and not summary.blank, summary.lines()
 
     results = {}

@@ -23,8 +23,10 @@ STUDENTS = [f"s{i}" for i in range(4)]
 
 def nbkit(*args, cwd, tmp):
     env = dict(os.environ, TMPDIR=str(tmp))  # so that leftovers would show
+    # SIGINT back to its default: a test run in the background (no job control) inherits it ignored
     return subprocess.Popen([sys.executable, "-m", "nbkit.cli", *args], cwd=cwd, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env)
+                            stderr=subprocess.PIPE, text=True, env=env,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def _journal(course):

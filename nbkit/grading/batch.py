@@ -21,12 +21,15 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import os
+import re
 import shutil
+import signal
 import sys
+import threading
 import time
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Deque, Dict, List, Optional, Sequence
@@ -187,8 +190,9 @@ def grade(course: Path, names: Sequence[str] = (), *, jobs: Optional[int] = None
             journal.sources.update({name: sources[name] for name in stale})
             journal.save()
         try:
-            _run_batches(course, pending, jobs, batch_size, timeout, feedback, journal, sources, summary,
-                         folders, progress)
+            with _sigterm_as_interrupt():
+                _run_batches(course, pending, jobs, batch_size, timeout, feedback, journal, sources, summary,
+                             folders, progress)
         except KeyboardInterrupt:
             summary.interrupted = True
             return summary
@@ -202,6 +206,24 @@ def grade(course: Path, names: Sequence[str] = (), *, jobs: Optional[int] = None
             folders.remove()
         summary.seconds = time.perf_counter() - start
     return summary
+
+
+@contextmanager
+def _sigterm_as_interrupt():
+    """Treat SIGTERM (a CI job cancelled, `kill`) like Ctrl-C, so that the batches' nbgrader
+    processes, which run in sessions of their own, are stopped and finished grades kept."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _fill_feedback(course: Path, names: Sequence[str]) -> None:

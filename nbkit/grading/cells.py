@@ -7,13 +7,15 @@ own grade ids (``add_gate``).
 """
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass, field
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
 END_HIDDEN = "### END HIDDEN TESTS"
 _SOLUTION_MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", flags=re.M)
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 def nbgrader_meta(cell) -> dict:
@@ -74,3 +76,18 @@ def split_hidden(source: str) -> Tuple[str, str, str]:
 def strip_solution_markers(source: str) -> str:
     """A solution cell as a student would have written it: the code without nbgrader's markers."""
     return _SOLUTION_MARKERS.sub("", source)
+
+
+def strip_ansi(text: str) -> str:
+    """Text without terminal colour codes (IPython colours its tracebacks)."""
+    return _ANSI.sub("", text)
+
+
+def parse_cell(source: str) -> Optional[ast.Module]:
+    """A code cell as a Python syntax tree, IPython magics and shell escapes (``%``, ``!``)
+    replaced by ``pass`` so line numbers stay; None if it is not valid Python."""
+    lines = ["pass" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()]
+    try:
+        return ast.parse("\n".join(lines))
+    except SyntaxError:
+        return None

@@ -21,13 +21,12 @@ import ast
 import re
 from typing import List, Set
 
-from nbkit.grading.cells import BEGIN_HIDDEN, END_HIDDEN, is_test_cell
+from nbkit.grading.cells import BEGIN_HIDDEN, END_HIDDEN, is_test_cell, strip_ansi
 
 GUARD_TAG = "# nbkit-guard"  # lines the grader added (nbkit.grading.guard_cells.TAG)
 
 HIDDEN_NOTE = "# [hidden tests: the grader ran more cases here; they are not shown]"
 REDACTED = "\u2026"
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?![\w.])")
 _PROTECTED = re.compile(r"(?:case|cases|graph|graphs|test|tests|line|cell)\s*(?:#\s*)?$", re.I)
 _CHECK_LINE = ("\u2714", "\u2718")  # the first character of a check's own lines
@@ -83,7 +82,7 @@ def redact(text: str, values: Set[float]) -> str:
 
 
 def _quotes_hidden(line: str, hidden_lines: List[str]) -> bool:
-    plain = _ANSI.sub("", line)
+    plain = strip_ansi(line)
     return (BEGIN_HIDDEN in plain or END_HIDDEN in plain or GUARD_TAG in plain
             or any(h in plain for h in hidden_lines))
 
@@ -115,7 +114,7 @@ def filter_test_cell(cell) -> None:
                 output["text"] = "".join(lines)
                 outputs.append(output)
         elif kind == "error":
-            trace = [_ANSI.sub("", ln) for ln in output.get("traceback", [])]
+            trace = [strip_ansi(ln) for ln in output.get("traceback", [])]
             if from_hidden and output.get("ename") == "CheckFailed":
                 trace = [redact(ln, values) for ln in trace]
             elif from_hidden:

@@ -30,7 +30,7 @@ import ast
 import secrets
 from typing import List, Optional, Tuple
 
-from nbkit.grading.cells import BEGIN_HIDDEN, END_HIDDEN, grade_id, is_test_cell, nbgrader_meta
+from nbkit.grading.cells import BEGIN_HIDDEN, grade_id, is_test_cell, nbgrader_meta, parse_cell
 from nbkit.grading.guard import MARK_MIME
 
 TAG = "# nbkit-guard"
@@ -46,10 +46,8 @@ def setup_bindings(nb) -> List[Tuple[str, str, Optional[str]]]:
         meta = nbgrader_meta(cell)
         if cell.cell_type != "code" or not meta.get("locked") or meta.get("grade") or meta.get("solution"):
             continue
-        source = "\n".join("pass" if ln.lstrip().startswith(("%", "!")) else ln for ln in cell.source.splitlines())
-        try:
-            tree = ast.parse(source)
-        except SyntaxError:
+        tree = parse_cell(cell.source)
+        if tree is None:
             continue
         for node in tree.body:
             if isinstance(node, ast.Import):

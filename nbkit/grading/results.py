@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from nbkit.grading.cells import grade_id, is_test_cell, nbgrader_meta
+from nbkit.grading.cells import grade_id, is_test_cell, nbgrader_meta, strip_ansi
 from nbkit.grading.layout import autograded_folder
 
 _DIAGNOSIS = re.compile(r"\[diagnosis: ([^\]]+)\]")
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 TIMEOUT_ERRORS = {"CellTimeoutError": "timeout", "KeyboardInterrupt": "timeout", "DeadKernelError": "kernel-died"}
 
 
@@ -48,7 +47,7 @@ class AutogradedNotebook:
 
 def diagnosis_of(error: dict) -> str:
     """The diagnosis tag of an error output (see the module docstring)."""
-    lines = [_ANSI.sub("", line) for line in error.get("traceback") or []]
+    lines = [strip_ansi(line) for line in error.get("traceback") or []]
     for line in reversed(lines):
         match = _DIAGNOSIS.search(line)
         if match:
@@ -58,7 +57,7 @@ def diagnosis_of(error: dict) -> str:
 
 
 def _message(error: dict) -> str:
-    lines = [_ANSI.sub("", line) for line in error.get("traceback") or []]
+    lines = [strip_ansi(line) for line in error.get("traceback") or []]
     lines = [line for line in lines if not _DIAGNOSIS.search(line)]
     return "\n".join(lines[-12:]).strip() or f"{error.get('ename')}: {error.get('evalue')}"
 

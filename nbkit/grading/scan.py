@@ -17,6 +17,8 @@ import ast
 from dataclasses import dataclass
 from typing import Iterable, List, Set
 
+from nbkit.grading.cells import parse_cell
+
 # severity "review": could change a grade; "info": unusual, harmless for grading on its own
 INTERPRETER = {"builtins", "__builtins__", "importlib", "__import__", "gc", "inspect", "ctypes", "sys",
                "signal", "atexit", "types", "IPython", "ipykernel", "traitlets", "nbgrader", "nbclient"}
@@ -37,15 +39,6 @@ class Finding:
 
     def as_dict(self) -> dict:
         return {"severity": self.severity, "line": self.line, "reason": self.reason}
-
-
-def _strip_magics(source: str) -> str:
-    """IPython magics and shell escapes are not Python; keep line numbers, note shell escapes."""
-    lines = []
-    for line in source.splitlines():
-        stripped = line.lstrip()
-        lines.append("pass" if stripped.startswith(("%", "!")) else line)
-    return "\n".join(lines)
 
 
 def _dotted(node) -> str:
@@ -181,9 +174,8 @@ def scan_source(source: str, modules: Set[str] = frozenset(), protected: Set[str
     for i, line in enumerate(source.splitlines(), 1):
         if line.lstrip().startswith("!"):
             found.append(Finding("review", i, "runs a shell command (!...)"))
-    try:
-        tree = ast.parse(_strip_magics(source))
-    except SyntaxError:
+    tree = parse_cell(source)
+    if tree is None:
         return found  # it will fail when run; nothing it does can reach the grader
     visitor = _Visitor(set(modules), set(protected))
     visitor.visit(tree)
@@ -195,9 +187,8 @@ def module_names(sources: Iterable[str]) -> Set[str]:
     """Names bound to modules by import statements in ``sources`` (``np``, ``ch01``, ``math``)."""
     names: Set[str] = set()
     for source in sources:
-        try:
-            tree = ast.parse(_strip_magics(source))
-        except SyntaxError:
+        tree = parse_cell(source)
+        if tree is None:
             continue
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
@@ -209,9 +200,8 @@ def module_names(sources: Iterable[str]) -> Set[str]:
 
 def bound_names(source: str) -> Set[str]:
     """Every name a cell binds at top level (imports, assignments, defs): what a set-up cell provides."""
-    try:
-        tree = ast.parse(_strip_magics(source))
-    except SyntaxError:
+    tree = parse_cell(source)
+    if tree is None:
         return set()
     names: Set[str] = set()
     for node in tree.body:

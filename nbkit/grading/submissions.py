@@ -15,7 +15,7 @@ from typing import Dict, Iterable, Optional, Set
 import nbformat
 
 from nbkit.course import release_notebook, source_notebook
-from nbkit.grading.cells import grade_id, is_solution_code, is_written_answer, strip_solution_markers
+from nbkit.grading.cells import grade_id, is_solution_code, is_written_answer, parse_cell, strip_solution_markers
 from nbkit.grading.layout import SUBMITTED
 
 WRITTEN_ANSWER = "An answer written by the student."
@@ -63,17 +63,9 @@ def submit(course: Path, student: str, assignment: str, nb=None, *, raw: Optiona
     return path
 
 
-def _parse(source: str):
-    code = "\n".join("pass" if ln.lstrip().startswith(("%", "!")) else ln for ln in source.splitlines())
-    try:
-        return ast.parse(code)
-    except SyntaxError:
-        return None
-
-
 def _free_names(source: str) -> Set[str]:
     """Names a cell reads but does not define itself (arguments and locals count as defined)."""
-    tree = _parse(source)
+    tree = parse_cell(source)
     if tree is None:
         return set()
     loads, defined = set(), set(dir(builtins))
@@ -91,7 +83,7 @@ def _free_names(source: str) -> Set[str]:
 
 def _global_names(source: str) -> Set[str]:
     """Names a cell binds at module level (not inside its functions or classes)."""
-    tree = _parse(source)
+    tree = parse_cell(source)
     if tree is None:
         return set()
     names, todo = set(), list(tree.body)

@@ -182,9 +182,9 @@ def grade(course: Path, names: Sequence[str] = (), *, jobs: Optional[int] = None
 
     folders = RunFolders.create()
     try:
+        recorded = _gradebook_assignments(course / GRADEBOOK)
         stale = sorted({s.assignment for s in pending
-                        if journal.sources.get(s.assignment) != sources[s.assignment]
-                        or s.assignment not in _gradebook_assignments(course / GRADEBOOK)})
+                        if journal.sources.get(s.assignment) != sources[s.assignment] or s.assignment not in recorded})
         if stale:
             _record_assignments(course, stale, folders.private)
             journal.sources.update({name: sources[name] for name in stale})

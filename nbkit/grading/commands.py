@@ -12,6 +12,7 @@ from pathlib import Path
 def cmd_grade(args) -> int:
     from nbkit.course import find_course_dir
     from nbkit.grading.batch import grade
+    from nbkit.grading.nbgrader_run import NbgraderError
 
     course = find_course_dir(args.course_dir)
     try:
@@ -21,6 +22,9 @@ def cmd_grade(args) -> int:
     except ValueError as err:
         print(f"nbkit grade: {err}", file=sys.stderr)
         return 2
+    except NbgraderError as err:  # e.g. the assignment could not be recorded in the gradebook
+        print(f"nbkit grade: {err}", file=sys.stderr)
+        return 1
     for line in summary.lines():
         print(line)
     if summary.interrupted:

@@ -116,10 +116,11 @@ def _assignment(course: Path, assignment, journal: Journal) -> AssignmentReport:
         student = submission.student.id
         result.scores[student] = float(submission.score)
         entry = journal.entries.get(f"{student}/{assignment.name}")
-        if entry is not None and entry.status == BLANK:
+        blank = entry is not None and entry.status == BLANK
+        if blank:
             result.flags.append(f"{student}: graded as the blank release (0 points): {entry.note}")
         graded = read_autograded(course, student, assignment.name)
-        outcomes = graded.tests if graded else {}
+        outcomes = graded.tests if graded and not blank else {}  # a blank release's failures are no mistakes
         for notebook in submission.notebooks:
             for grade in notebook.grades:
                 if grade.name not in (test_ids if test_ids is not None else outcomes):

@@ -40,7 +40,8 @@ def cmd_build(args) -> int:
         return 1
     diff = build.build(course, args.names)
     changed = diff.changed + diff.missing + diff.extra
-    print(f"built notebooks/ from solutions/ with nbgrader: {len(assignments(course))} assignments, "
+    built = len(args.names) if args.names else len(assignments(course))
+    print(f"built notebooks/ from solutions/ with nbgrader: {built} assignment{'s' if built != 1 else ''}, "
           f"{len(changed)} file(s) changed.")
     for line in diff.lines():
         print("  " + line)

@@ -10,7 +10,6 @@ automatically):
 """
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
@@ -23,11 +22,12 @@ import pytest
 from nbkit import build
 from nbkit.course import assignments, release_notebook, source_notebook
 from nbkit.feedback import UNFINISHED_ERRORS
+from nbkit.grading.cells import exercises
+from nbkit.grading.submissions import build_submission, reference_answers, submit
 from nbkit.validate import run_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = assignments(ROOT)
-STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 
 
 def test_course_has_notebooks():
@@ -131,30 +131,6 @@ def test_release_notebook_fails_only_its_exercises(name, tmp_path):
 
 # ---------------------------------------------------------------- (d) autograde round trip
 
-def _stub_solutions(source: str) -> str:
-    """What nbgrader's ClearSolutions does to one cell: each solution region becomes the stub."""
-    def repl(match):
-        indent = match.group(1)
-        return indent + STUB.replace("\n", "\n" + indent)
-    return re.sub(r"([ \t]*)### BEGIN SOLUTION\n.*?### END SOLUTION", repl, source, flags=re.S)
-
-
-def _exercises(nb):
-    """[(test grade_id, points, indices of the solution code cells it grades)], in notebook order.
-
-    The solution cells of an exercise are those between the previous graded test cell and its own.
-    """
-    result, pending = [], []
-    for i, cell in enumerate(nb.cells):
-        meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type == "code" and meta.get("solution"):
-            pending.append(i)
-        if cell.cell_type == "code" and meta.get("grade"):
-            result.append((meta["grade_id"], float(meta["points"]), pending))
-            pending = []
-    return result
-
-
 def _nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
     proc = subprocess.run([sys.executable, "-m", "nbgrader", *args, f"--CourseDirectory.root={course}"],
                           cwd=course, env=build.nbgrader_env(), capture_output=True, text=True)
@@ -164,8 +140,9 @@ def _nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def graded_course(tmp_path_factory):
-    """A temporary nbgrader course with submissions: the solution, the untouched release, and one
-    submission per exercise with exactly that exercise's solution cells stubbed. Autograded once."""
+    """A temporary nbgrader course with submissions: the release with every answer filled in, the
+    untouched release, and one submission per exercise with only that exercise left unanswered.
+    Autograded once, with plain nbgrader."""
     course = tmp_path_factory.mktemp("course")
     shutil.copy2(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
     shutil.copytree(ROOT / "solutions", course / "solutions")
@@ -173,27 +150,20 @@ def graded_course(tmp_path_factory):
 
     expected = {}  # (student, assignment) -> {grade_id: expected score}
     for name in ASSIGNMENTS:
-        solution = nbformat.read(source_notebook(ROOT, name), as_version=4)
         release = nbformat.read(release_notebook(ROOT, name), as_version=4)
-        exercises = _exercises(solution)
-        full = {gid: pts for gid, pts, _ in exercises}
+        answers = reference_answers(ROOT, name)
+        found = exercises(release)
+        full = {ex.test_id: ex.points for ex in found}
 
-        def submit(student, nb):
-            folder = course / "submitted" / student / name
-            folder.mkdir(parents=True, exist_ok=True)
-            nbformat.write(nb, str(folder / f"{name}.ipynb"))
-
-        submit("solution", solution)
+        # The release with every answer filled in, as a student would submit it.
+        submit(course, "solution", name, build_submission(release, answers))
         expected[("solution", name)] = dict(full)
-        submit("release", release)
+        submit(course, "release", name, release)
         expected[("release", name)] = {gid: 0.0 for gid in full}
-        for k, (gid, _, cells) in enumerate(exercises):
-            broken = nbformat.from_dict(json.loads(json.dumps(solution)))
-            for i in cells:
-                broken.cells[i].source = _stub_solutions(broken.cells[i].source)
-            student = f"broken{k:02d}"
-            submit(student, broken)
-            expected[(student, name)] = dict(full, **{gid: 0.0})
+        for k, ex in enumerate(found):  # every answer but this exercise's
+            others = {gid: code for gid, code in answers.items() if gid not in ex.solution_ids}
+            submit(course, f"broken{k:02d}", name, build_submission(release, others))
+            expected[(f"broken{k:02d}", name)] = dict(full, **{ex.test_id: 0.0})
 
     _nbgrader(course, "autograde", "*", "--create", "--force")
     return course, expected

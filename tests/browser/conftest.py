@@ -151,6 +151,17 @@ def executed_notebook(request, _executed_cache):
 
 
 @pytest.fixture
+def solved(request, executed_notebook):
+    """The solutions notebook of the test module's ``TOPIC``, after Run All (skipped while it
+    does not exist yet)."""
+    topic = request.module.TOPIC
+    path = f"solutions/{topic}/{topic}.ipynb"
+    if not (REPO / path).is_file():
+        pytest.skip(f"{path} does not exist yet")
+    return executed_notebook(path)
+
+
+@pytest.fixture
 def open_notebook(request, chromium, lab_server):
     """``open_notebook(path)`` -> a NotebookPage in a fresh page, kernel idle, nothing run.
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from .coursefiles import REPO
 from .expectations import assert_pictures_rendered
 from .student import mistake_then_fix
 
@@ -16,13 +15,6 @@ pytestmark = pytest.mark.browser
 
 TOPIC = "03_shape_convention"
 SOLUTION = f"solutions/{TOPIC}/{TOPIC}.ipynb"
-
-
-@pytest.fixture
-def solved(executed_notebook):
-    if not (REPO / SOLUTION).is_file():
-        pytest.skip(f"{SOLUTION} does not exist yet")
-    return executed_notebook(SOLUTION)
 
 
 def test_matrix_product_pictures_render(solved):

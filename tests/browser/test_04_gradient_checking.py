@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import pytest
 
-from .coursefiles import REPO
 from .expectations import assert_pictures_rendered
 from .student import mistake_then_fix
 
@@ -18,13 +17,6 @@ pytestmark = pytest.mark.browser
 
 TOPIC = "04_gradient_checking"
 SOLUTION = f"solutions/{TOPIC}/{TOPIC}.ipynb"
-
-
-@pytest.fixture
-def solved(executed_notebook):
-    if not (REPO / SOLUTION).is_file():
-        pytest.skip(f"{SOLUTION} does not exist yet")
-    return executed_notebook(SOLUTION)
 
 
 def test_step_size_sweep_plot_renders(solved):

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import List, Optional
 
+from nbkit.grading.cells import strip_ansi
+
 
 @dataclass
 class CellResult:
@@ -48,14 +50,10 @@ def _error_text(cell) -> tuple:
             lines = out.get("traceback") or []
             # CheckFailed renders as its message (no traceback); others keep the last line.
             text = "\n".join(lines[-8:]) if lines else f"{out.get('ename')}: {out.get('evalue')}"
-            return out.get("ename", ""), _strip_ansi(text)
+            return out.get("ename", ""), strip_ansi(text)
     return "", ""
 
 
-def _strip_ansi(text: str) -> str:
-    import re
-
-    return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text)
 
 
 def run_notebook(path, *, timeout: int = 120, kernel_name: str = "python3", workdir=None) -> NotebookRun:

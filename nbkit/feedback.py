@@ -17,12 +17,15 @@ class CheckFailed(AssertionError):
     """A check found a mistake. ``str(err)`` is the message for the learner.
 
     ``diagnosis`` is a short machine-readable tag for the mistake (e.g. ``"transposed"``,
-    ``"own-value"``) that grading reports count across a class; ``exercise`` names the
+    ``"own-value"``), registered in :mod:`nbkit.diagnoses`, that grading reports count across a class; ``exercise`` names the
     exercise being checked.
     """
 
-    def __init__(self, message: str, *, diagnosis: str = "wrong-value", exercise: str = ""):
+    def __init__(self, message: str, *, diagnosis: str = "wrong-values", exercise: str = ""):
         super().__init__(message)
+        from nbkit import diagnoses  # every tag must be registered there; a stray one is noted for the tests
+
+        diagnoses.note(diagnosis)
         self.message = message
         self.diagnosis = diagnosis
         self.exercise = exercise
@@ -52,7 +55,7 @@ class NotReady(RuntimeError):
         return [f"\u23f8 {self}"]  # pause sign: not an error in the learner's logic, just unfinished
 
 
-def fail(message: str, *, diagnosis: str = "wrong-value", exercise: str = "") -> None:
+def fail(message: str, *, diagnosis: str = "wrong-values", exercise: str = "") -> None:
     """Raise :class:`CheckFailed` with a learner-facing ``message``."""
     raise CheckFailed(message, diagnosis=diagnosis, exercise=exercise)
 

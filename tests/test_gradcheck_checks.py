@@ -208,7 +208,7 @@ def test_report_missing_and_misshaped_gradients(net):
     g["extra"] = np.zeros(2)
     report = check_gradients(net.loss, net.params, g)
     assert report["b2"].diagnosis == "missing"
-    assert report["W2"].diagnosis == "shape" and "(3, 5)" in report["W2"].hint
+    assert report["W2"].diagnosis == "wrong-shape" and "(3, 5)" in report["W2"].hint
     assert report.unused_grads == ["extra"]
     assert {r.name for r in report.failures} == {"b2", "W2"}
 

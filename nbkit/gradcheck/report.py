@@ -226,7 +226,7 @@ def check_gradients(f, params: dict, grads: dict, *, method: str = "full", h: fl
             continue
         g = np.asarray(g, dtype=np.float64)
         if g.shape != p.shape:
-            rows.append(ParamCheck(**base, error=float("inf"), verdict="wrong", diagnosis="shape",
+            rows.append(ParamCheck(**base, error=float("inf"), verdict="wrong", diagnosis="wrong-shape",
                                    hint=f"the gradient has shape {g.shape} but {name} has shape {p.shape}; "
                                         f"a gradient must have the shape of its parameter"))
             continue

@@ -1,0 +1,176 @@
+"""The one registry of diagnoses: every tag any nbkit check can give, with its meaning.
+
+A diagnosis is a short kebab-case tag naming a mistake (``own-value``, ``transposed``,
+``missing-batch-sum``). Learners read the sentence a check writes; instructors' class
+reports (``nbkit report``) count the tags and show the meaning registered here. The set is
+closed: a check may only emit a registered tag, and one mistake has one tag everywhere
+(checks, :mod:`nbkit.shapes`, :mod:`nbkit.gradcheck`). Add a tag here, with a sentence an
+instructor can read on its own, before a check uses it.
+
+Two families are open-ended because they name an exception: ``raised-<ExceptionName>``
+(the learner's code raised it inside a check) and ``error-<ExceptionName>`` (a test cell
+failed outside a check, seen by the grader).
+
+``CheckFailed`` notes any unregistered tag it is given in :data:`UNREGISTERED_SEEN`
+(instead of failing, which would punish a learner for a bug of ours); the test suite
+fails when that set is not empty.
+"""
+from __future__ import annotations
+
+from typing import Dict, Set
+
+#: Tags the shape-convention checker (:mod:`nbkit.shapes`) can return for one gradient.
+SHAPE_TAGS = (
+    "ok", "not-an-array", "input-modified", "aliased-input", "rebound", "wrong-shape", "transposed",
+    "missing-batch-sum", "wrong-axis", "row-vs-column", "scaled-by-2", "scaled-by-half",
+    "scaled-by-batch", "sign-flipped", "wrong-values", "nan",
+)
+
+DIAGNOSES: Dict[str, str] = {
+    # -- any exercise: the answer could not be graded -----------------------------------
+    "not-implemented": "The exercise still raises NotImplementedError: it is not written yet.",
+    "returned-none": "The function computed something but returned None (a missing `return`).",
+    "wrong-count": "The function returned a different number of results than asked for.",
+    "not-a-scalar": "A single number was asked for; an array, list or None came back.",
+    "not-a-class": "A check was handed an instance or function where the class itself was asked for.",
+    "wrong-forward": "The forward pass computes the wrong value, so its backward cannot be judged.",
+    "stale-cache": "backward used values cached by an earlier forward call, not the latest one.",
+    # -- shape convention (nbkit.shapes) ------------------------------------------------
+    "ok": "The gradient has the parameter's shape and the expected values.",
+    "not-an-array": "The function returned nothing, or something that is not a numeric array.",
+    "input-modified": "The function changed one of its inputs in place; backward must leave "
+                      "the upstream gradient and the cache untouched.",
+    "aliased-input": "The function returned a writeable view of an array it was given, so a "
+                     "later in-place update of one silently changes the other.",
+    "rebound": "A slot of the gradient list was rebound to a new array instead of written "
+               "into, so whoever holds the old array (an optimizer) never sees the update.",
+    "wrong-shape": "The result does not have the expected shape (a gradient must be shaped "
+                   "like its parameter so that theta -= lr * grad works).",
+    "transposed": "The result holds the transpose of the right answer: a product was "
+                  "taken the wrong way round, or one factor needs a transpose.",
+    "missing-batch-sum": "The gradient has one entry per example: a parameter shared by the "
+                         "whole batch needs the per-example gradients summed over the batch axis.",
+    "wrong-axis": "The gradient was summed over the wrong axis: over the features instead "
+                  "of over the batch.",
+    "row-vs-column": "The values are right but a row vector was returned where the parameter "
+                     "is a column (or the other way round, or a flat vector).",
+    "scaled-by-2": "Every entry is twice the right value: a factor 2 counted twice, or "
+                   "forgotten in a (1/2)||.||^2.",
+    "scaled-by-half": "Every entry is half the right value: a factor 2 was dropped, e.g. "
+                      "d(x^2)/dx = 2x.",
+    "scaled-by-batch": "Every entry is off by the batch size: an average over the batch "
+                       "taken in one pass (forward or backward) but not the other.",
+    "sign-flipped": "The result has the right size but the opposite sign: a minus sign "
+                    "was lost (or added) somewhere in the chain.",
+    "wrong-values": "The shape is right but the values are not, and no single common "
+                    "mistake explains the difference.",
+    "nan": "The result contains NaN or infinity: an overflow, a division by zero or the "
+           "log of zero upstream.",
+    # -- notebook 01: gates, the neuron, passes over a graph -----------------------------
+    "own-value": "Each input of a mul gate got its own value times upstream instead of the other input's.",
+    "forgot-upstream": "The local gradient was returned without multiplying by the upstream gradient.",
+    "split-gradient": "An add gate split upstream between its inputs instead of giving each all of it.",
+    "mul-rule": "An add gate used the mul gate's rule (swapping the inputs).",
+    "add-rule": "A mul gate passed upstream through unchanged, as an add gate does.",
+    "routed-to-both": "A max gate sent the upstream gradient to both inputs instead of only the winner.",
+    "routed-to-smaller": "A max gate sent the gradient to the smaller input.",
+    "value-routed": "A max gate routed upstream times the max value instead of upstream times 1.",
+    "overwrote-branch": "At a branch, one gradient overwrote the other instead of the two being summed.",
+    "averaged-branch": "At a branch, the gradients were averaged instead of summed.",
+    "multiplied-branch": "At a branch, the gradients were multiplied instead of summed.",
+    "sigmoid-derivative": "The sigmoid's local gradient was taken as sigma(z) instead of sigma(z)(1 - sigma(z)).",
+    "bias-gradient": "The bias got no gradient although it adds straight into z.",
+    "forgot-chain": "The gradient stops before a gate: one local gradient of the chain is missing.",
+    "forgot-chain-rule": "A derivative of a composition was taken without the inner function's derivative.",
+    "forgot-local-grad": "Upstream was passed on without multiplying by the gate's local gradient.",
+    "forgot-local-gradient": "Upstream was passed on without multiplying by the gate's local gradient.",
+    "wrong-order": "Nodes were visited in the wrong order (backward must run in reverse topological order).",
+    "wrong-return": "The pass returned something other than what was asked (e.g. not the dictionary of values or gradients).",
+    "missing-grad": "A node of the graph got no gradient.",
+    # -- notebook 02: Jacobians ---------------------------------------------------------
+    "broadcast-full": "f'(z) was broadcast over a full matrix instead of placed on a diagonal, diag(f'(z)).",
+    "not-diagonal": "An elementwise map's Jacobian has entries off the diagonal.",
+    "diagonal-as-vector": "The diagonal of a Jacobian was returned as a vector where the matrix was asked for.",
+    "value-not-derivative": "The function's value f(z) was used where its derivative f'(z) belongs.",
+    "derivative-of-z": "The derivative formula was applied to z instead of to the activation's output.",
+    "mask-inverted": "The ReLU mask was inverted: gradient passed where z <= 0 and blocked where z > 0.",
+    "softmax-diagonal": "The softmax Jacobian was taken as diagonal, forgetting the -p p^T term.",
+    "missing-diagonal-term": "The softmax Jacobian lacks diag(p): only -p p^T is there.",
+    "outer-not-broadcast": "p p^T was replaced by a broadcast of p, not an outer product.",
+    "unnormalised": "exp(z) was used where the normalised softmax p belongs.",
+    "used-h-for-u": "The activation h was used where the weight vector u belongs.",
+    "wrong-variable": "The derivative was taken with respect to the wrong variable.",
+    "identity-wrong-size": "An identity of the wrong size was used (the Jacobian of b in Wx + b is m x m).",
+    "ones-not-identity": "A matrix of ones was used where the identity belongs.",
+    "not-a-row": "The Jacobian of a scalar was not returned as a 1 x n row.",
+    "materialised-jacobian": "A full n x n Jacobian was built where an elementwise product does the same work.",
+    # -- notebook 03: matrix gradients -----------------------------------------------------
+    "accumulated": "The gradient was added (+=) into a buffer that still held the previous step's gradient.",
+    "wrong-init": "The layer's parameters or gradient buffers were not set up as asked.",
+    "missing-transpose": "A factor of a matrix product lacks its transpose.",
+    "not-summed": "Upstream times the local change was not summed over the output entries.",
+    # -- notebook 04: gradient checking ----------------------------------------------------
+    "forward-difference": "A one-sided difference (f(x+h) - f(x)) / h, or one divided by 2h, was used where the central difference was asked.",
+    "backward-difference": "A one-sided difference (f(x) - f(x-h)) / h was used where the central difference was asked.",
+    "central-over-h": "The central difference was divided by h instead of 2h.",
+    "forward-over-2h": "A forward difference was divided by 2h.",
+    "central-not-forward": "A central difference was used where a forward difference was asked.",
+    "step-scaled-by-x": "The step h was scaled by |x| (and breaks at x = 0).",
+    "not-restored": "The perturbed entry was not restored after the nudge.",
+    "nudged-a-row": "A whole row was nudged instead of one entry.",
+    "first-entry-only": "Only the first entry of the gradient was computed.",
+    "output-overwritten": "f's output array was reused, so f(x+h) was overwritten by f(x-h).",
+    "ignored-upstream": "The upstream gradient was ignored in a numerical gradient with upstream.",
+    "one-sided-denominator": "The relative error divided by one side only.",
+    "divided-by-zero": "The relative error divided by zero when both gradients are zero.",
+    "abs-of-sum": "The relative error divided by |a + b|, which vanishes when a = -b.",
+    "signed-difference": "The relative error used a - b without the absolute value.",
+    "mean-not-max": "The entrywise relative errors were averaged instead of taking their maximum.",
+    "returned-array": "An array came back where one number (the maximum relative error) was asked.",
+    "returned-value": "A value came back where a derivative was asked.",
+    "still-buggy": "The repaired gradient checker still has a bug.",
+    "missed-bug": "The check did not catch a planted bug in the layer.",
+    "random-mask": "A random dropout mask changed between calls, so the numerical gradient is meaningless.",
+    "backward-not-called": "The layer's backward was not used for the analytic gradient.",
+    "seed-zero": "Forward mode was seeded with derivative 0 instead of 1.",
+    "not-a-dual": "A dual-number operation returned something that is not a Dual.",
+    "constant-derivative": "A dual-number operation gave the derivative of a constant (0) where the input varies.",
+    "added-derivatives": "Derivatives of a product were added, as for a sum.",
+    "multiplied-derivatives": "Derivatives of a product were multiplied (a'b'), a term that is epsilon^2 = 0.",
+    "half-product-rule": "Only one term of the product rule (a'b + ab') is there.",
+    # -- nbkit.gradcheck reports (one row per parameter) ---------------------------------
+    "some-entries": "Some entries of the gradient disagree with the numerical gradient.",
+    "missing": "A parameter has no analytic gradient.",
+    # -- to be merged into their one tag (issue 9) ---------------------------------------
+    "sign": "The result has the opposite sign (same as sign-flipped).",
+    "scaled": "The result is off by a constant factor.",
+}
+
+#: Open-ended families: ``raised-TypeError``, ``error-NameError``, ...
+FAMILIES = ("raised-", "error-")
+
+#: Unregistered tags seen by CheckFailed in this process (a bug of ours; tests fail on it).
+UNREGISTERED_SEEN: Set[str] = set()
+
+
+def is_registered(tag: str) -> bool:
+    """True for a registered tag or a member of an open-ended family."""
+    return tag in DIAGNOSES or any(tag.startswith(f) and len(tag) > len(f) for f in FAMILIES)
+
+
+def meaning(tag: str) -> str:
+    """The registered sentence for ``tag`` (a generic one for the exception families)."""
+    if tag in DIAGNOSES:
+        return DIAGNOSES[tag]
+    for family in FAMILIES:
+        if tag.startswith(family):
+            name = tag[len(family):]
+            return (f"The learner's code raised {name} inside a check." if family == "raised-"
+                    else f"The test cell failed with {name} outside a check.")
+    return "Unregistered diagnosis."
+
+
+def note(tag: str) -> None:
+    """Record ``tag`` if it is not registered (called by CheckFailed)."""
+    if not is_registered(tag):
+        UNREGISTERED_SEEN.add(tag)

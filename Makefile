@@ -14,10 +14,11 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 LAB_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: help lab test test-browser env env-test build check validate clean
+.PHONY: help lab lab-instructor test test-browser env env-test build check validate clean
 
 help:
 	@echo "make lab            set up .venv and open the course (notebooks/) in JupyterLab"
+	@echo "make lab-instructor the same with nbgrader's instructor tools (Create Assignment, Formgrader)"
 	@echo "make test           set up .venv with test tools and run the test suite"
 	@echo "make test-browser   end-to-end tests in headless Chromium (installs Chromium via apt if missing)"
 	@echo "make build          regenerate notebooks/ from solutions/ (nbgrader)"
@@ -33,12 +34,14 @@ $(BIN)/python:
 $(RUNTIME_STAMP): pyproject.toml | $(BIN)/python
 	@echo "Installing the course environment into $(VENV) (first run: a few minutes)..."
 	$(PIP) install -e .
+	$(BIN)/python -m nbkit.labsetup
 	@rm -f $(VENV)/.runtime-*
 	@touch $@
 
 $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	@echo "Installing the course environment and test tools into $(VENV)..."
 	$(PIP) install -e ".[test]"
+	$(BIN)/python -m nbkit.labsetup
 	@rm -f $(VENV)/.test-* $(VENV)/.runtime-*
 	@touch $@ $(RUNTIME_STAMP)
 
@@ -47,6 +50,9 @@ env-test: $(TEST_STAMP)
 
 lab: $(RUNTIME_STAMP)
 	$(BIN)/nbkit lab $(LAB_ARGS)
+
+lab-instructor: $(RUNTIME_STAMP)
+	$(BIN)/nbkit lab --instructor $(LAB_ARGS)
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

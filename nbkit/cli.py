@@ -2,7 +2,7 @@
 
     nbkit build [--check]      regenerate notebooks/ from solutions/ with nbgrader (or only report staleness)
     nbkit validate [NAME ...]  run solution notebooks top to bottom and report every test cell
-    nbkit lab                  start JupyterLab on notebooks/ (what `make lab` runs)
+    nbkit lab [--instructor]   start JupyterLab on notebooks/ (what `make lab` runs); --instructor shows nbgrader's tools
     nbkit grade [NAME ...]     autograde collected submissions with nbgrader, in parallel
     nbkit report               class report: scores, pass rate per exercise, most frequent mistakes
 
@@ -86,12 +86,17 @@ def cmd_lab(args) -> int:
     import os
     import secrets
     import subprocess
+    import tempfile
+
+    from nbkit import labsetup
 
     course = _course(args)
     notebooks = course / "notebooks"
-    first = sorted(p.relative_to(notebooks).as_posix() for p in notebooks.glob("*/*.ipynb"))
+    # A self-learner works in notebooks/; an instructor sees the whole course (solutions/, formgrader).
+    root = course if args.instructor else notebooks
+    first = sorted(p.relative_to(root).as_posix() for p in notebooks.glob("*/*.ipynb"))
     token = os.environ.get("NBKIT_LAB_TOKEN") or secrets.token_hex(24)
-    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={notebooks}",
+    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}",
            f"--ip={args.ip}", f"--port={args.port}", "--ServerApp.port_retries=0",
            f"--IdentityProvider.token={token}"]
     if first:  # a browser opened by JupyterLab lands on the first notebook
@@ -100,14 +105,19 @@ def cmd_lab(args) -> int:
         cmd.append("--allow-root")
     if args.no_browser:
         cmd.append("--no-browser")
+    labsetup.install_kernel_hints(sys.prefix)
     url = f"http://{args.ip}:{args.port}/lab/tree/{first[0] if first else ''}?token={token}"
-    print("Starting JupyterLab on the course notebooks. When it is up, open:\n\n"
+    who = "the instructor's view (nbgrader tools shown)" if args.instructor else "the course notebooks"
+    print(f"Starting JupyterLab on {who}. When it is up, open:\n\n"
           f"    {url}\n\n(press Ctrl-C twice to stop)", flush=True)
-    try:
-        # cwd = the course, so nbgrader's lab extension finds nbgrader_config.py.
-        return subprocess.call(cmd, cwd=course, env=dict(os.environ))
-    except KeyboardInterrupt:
-        return 0
+    with tempfile.TemporaryDirectory(prefix="nbkit-lab-") as config:
+        labsetup.write_page_config(Path(config), instructor=args.instructor)
+        env = labsetup.lab_environment(Path(config), os.environ)
+        try:
+            # cwd = the course, so nbgrader's lab extension finds nbgrader_config.py.
+            return subprocess.call(cmd, cwd=course, env=env)
+        except KeyboardInterrupt:
+            return 0
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -132,6 +142,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--ip", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8888)
     p.add_argument("--no-browser", action="store_true")
+    p.add_argument("--instructor", action="store_true",
+                   help="show nbgrader's instructor tools (Create Assignment, Formgrader, ...) and the whole course")
     p.set_defaults(func=cmd_lab)
 
     try:  # `nbkit grade` and `nbkit report` live with the grading code

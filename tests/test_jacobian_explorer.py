@@ -11,6 +11,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from nbkit.jacobian import (  # noqa: E402
     JacobianExplorer,
+    draw_comparison,
     compare_jacobians,
     explore_jacobian,
     figure_png,
@@ -177,3 +178,21 @@ def test_unfinished_analytic_jacobian_still_shows_the_numerical_one():
     assert explorer.comparison.numerical.shape == (3, 3) and explorer.comparison.analytic is None
     with pytest.raises(NotImplementedError):  # the headless figure lets the learner's error through
         jacobian_figure(softmax, np.array([0.5, -1.0, 2.0]), analytic=softmax_jacobian)
+
+
+def test_explorer_picture_is_sharp_and_says_things_once():
+    """The PNG is rendered at twice its display width; the verdict and structure appear in the
+    status line only, not again in the picture's title; the colour bar names the axes' variable."""
+    import struct
+
+    explorer = JacobianExplorer(n=3)
+    png = explorer.image.value
+    width_px = struct.unpack(">I", png[16:20])[0]  # IHDR width
+    assert explorer.image.width and width_px >= 2 * int(explorer.image.width) - 2
+    fig = draw_comparison(explorer.comparison, notes=False)
+    title = fig._suptitle.get_text()
+    assert "structure" not in title and explorer.comparison.verdict() not in title
+    assert "structure" in explorer.status.value
+    assert explorer.comparison.variable == "z"
+    colourbar_label = fig.axes[-1].get_ylabel()
+    assert "z" in colourbar_label and "x" not in colourbar_label

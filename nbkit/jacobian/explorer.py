@@ -144,7 +144,12 @@ def _figure_class():
     return _FIGURE_CLASS
 
 
-def figure_png(fig, dpi: int = 80) -> bytes:
+#: The explorer renders at twice the resolution it is shown at, so the picture stays sharp
+#: on high-density screens (and is never blown up from a smaller image on ordinary ones).
+DISPLAY_DPI, RENDER_DPI = 80, 160
+
+
+def figure_png(fig, dpi: int = DISPLAY_DPI) -> bytes:
     """The figure rendered as PNG bytes (Agg; no display needed)."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)
@@ -190,8 +195,13 @@ def jacobian_figure(map_or_f, x, *, analytic=None, seed: int = 0, h: float = 1e-
     return draw_comparison(comparison, figsize=figsize, annotate=annotate)
 
 
-def draw_comparison(comparison: JacobianComparison, *, figsize=(9.0, 4.2), annotate: bool | None = None):
-    """Draw a :class:`JacobianComparison` (see :func:`jacobian_figure`)."""
+def draw_comparison(comparison: JacobianComparison, *, figsize=(9.0, 4.2), annotate: bool | None = None,
+                    notes: bool = True):
+    """Draw a :class:`JacobianComparison` (see :func:`jacobian_figure`).
+
+    ``notes=False`` leaves the verdict and the structure out of the title (the explorer
+    shows them as text under the picture, once).
+    """
     J_num, J_ana = comparison.numerical, comparison.analytic
     m, n = J_num.shape
     if annotate is None:
@@ -213,10 +223,13 @@ def draw_comparison(comparison: JacobianComparison, *, figsize=(9.0, 4.2), annot
                 else "no analytic Jacobian given\n(pass analytic=...)")
         ax_ana.text(0.5, 0.5, note,
                     ha="center", va="center", transform=ax_ana.transAxes)
-    fig.colorbar(image, ax=[ax_num, ax_ana], shrink=0.8, label="\u2202f\u1d62/\u2202x\u2c7c")
+    # The colour bar names the same variable as the axes (z for activations, x for affine maps).
+    fig.colorbar(image, ax=[ax_num, ax_ana], shrink=0.8, label=f"\u2202f\u1d62/\u2202{comparison.variable}\u2c7c")
     x_text = np.array2string(comparison.x.ravel(), precision=2, separator=", ", suppress_small=True)
-    fig.suptitle(f"{comparison.label} at {comparison.variable} = {x_text}\n{comparison.verdict()}\n"
-                 f"structure: {comparison.structure.summary()}", fontsize=10)
+    title = f"{comparison.label} at {comparison.variable} = {x_text}"
+    if notes:
+        title += f"\n{comparison.verdict()}\nstructure: {comparison.structure.summary()}"
+    fig.suptitle(title, fontsize=10)
     return fig
 
 
@@ -308,8 +321,10 @@ class JacobianExplorer:
         try:
             self.comparison = compare_jacobians(map_or_f, self.x, analytic=analytic, seed=self.seed,
                                                 report_analytic_errors=True)
-            fig = draw_comparison(self.comparison)
-            self.image.value = figure_png(fig)
+            fig = draw_comparison(self.comparison, notes=False)
+            self.image.value = figure_png(fig, dpi=RENDER_DPI)
+            # Shown at its natural size in CSS pixels, from a picture twice as dense: sharp, not upscaled.
+            self.image.width = int(round(fig.get_figwidth() * DISPLAY_DPI))
         except Exception as err:  # a learner's f may raise: say so instead of failing silently
             self.status.value = (f"<b>could not draw:</b> {html.escape(type(err).__name__)}: "
                                  f"{html.escape(str(err))}")

@@ -32,13 +32,38 @@ class CheckFailed(AssertionError):
 
     def _render_traceback_(self):  # noqa: D401 - IPython hook
         head = f"{_FAIL} {self.exercise}: " if self.exercise else f"{_FAIL} "
-        lines = [head + "not yet."] + ["  " + line for line in self.message.splitlines()]
+        lines = [head + "not yet."] + ["  " + line for line in wrap_message(self.message)]
         lines.append(f"  [diagnosis: {self.diagnosis}]")
         return lines
 
     def __str__(self):
         prefix = f"{self.exercise}: " if self.exercise else ""
         return f"{prefix}{self.message} [diagnosis: {self.diagnosis}]"
+
+
+#: Feedback lines are wrapped here, at spaces, so that a notebook never wraps them itself
+#: (browsers break a long output line anywhere, even inside a number like -0.1366).
+WIDTH = 86
+
+
+def wrap_message(message: str, width: int = WIDTH) -> list:
+    """The lines of ``message``, each at most ``width`` characters where spaces allow.
+
+    Breaks only at spaces, never inside a word or a number (``-0.1366`` is not split at its
+    minus sign); a longer unbreakable token stays whole on its own line. A line's
+    indentation is kept for its continuation lines, and blank lines are kept.
+    """
+    import textwrap
+
+    out = []
+    for line in message.splitlines() or [""]:
+        indent = line[: len(line) - len(line.lstrip(" "))]
+        if len(line) <= width:
+            out.append(line)
+            continue
+        out.extend(textwrap.wrap(line, width=width, initial_indent="", subsequent_indent=indent,
+                                 break_long_words=False, break_on_hyphens=False) or [line])
+    return out
 
 
 # Error names a cell shows when it only ran into unfinished exercises (expected in a release).

@@ -382,9 +382,11 @@ def test_headless_race_figure_matches_the_widget_settings():
 
 def test_race_widget_arguments():
     pytest.importorskip("ipywidgets")
-    explorer = optim.RaceExplorer({"SGD": sgd}, "saddle", steps=10, controls=("learning_rate",),
-                                  surfaces=("saddle", "quadratic"))
-    assert list(explorer.sliders) == ["learning_rate"]
+    explorer = optim.RaceExplorer({"RMSProp": rmsprop}, "saddle", steps=10, controls=("learning_rate", "decay_rate"),
+                                  surfaces=("saddle", "quadratic"), decay_rate=0.9)
+    assert list(explorer.sliders) == ["learning_rate", "decay_rate"]
+    assert explorer.result.runs["RMSProp"].config["decay_rate"] == pytest.approx(0.9)
+    assert "momentum" not in explorer.result.runs["RMSProp"].config  # only the shown controls are written
     assert [key for _, key in explorer.dropdown.options] == ["saddle", "quadratic"]
     with pytest.raises(ValueError, match="unknown controls"):
         optim.RaceExplorer({"SGD": sgd}, controls=("lr",))

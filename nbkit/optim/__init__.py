@@ -38,7 +38,7 @@ from __future__ import annotations
 
 from .compare import Comparison, TrainingRun, compare_rules, plot_comparison
 from .draw import draw_race, figure_png, plot_losses, plot_schedules, plot_surface
-from .explorer import CONTROLS, RaceExplorer, explore_race, race_figure
+from .explorer import CONTROLS, DEFAULT_CONTROLS, RaceExplorer, explore_race, race_figure
 from .race import Race, RuleFailed, Run, apply_rule, parse_rules, race, run_rule, with_config
 from .surfaces import SURFACE_KEYS, SURFACES, Surface, ill_conditioned_quadratic, surface
 
@@ -46,6 +46,6 @@ __all__ = [
     "Surface", "SURFACES", "SURFACE_KEYS", "surface", "ill_conditioned_quadratic",
     "Run", "Race", "RuleFailed", "apply_rule", "run_rule", "race", "parse_rules", "with_config",
     "plot_surface", "draw_race", "plot_losses", "plot_schedules", "figure_png",
-    "CONTROLS", "race_figure", "RaceExplorer", "explore_race",
+    "CONTROLS", "DEFAULT_CONTROLS", "race_figure", "RaceExplorer", "explore_race",
     "TrainingRun", "Comparison", "compare_rules", "plot_comparison",
 ]

@@ -2,7 +2,8 @@
 
 - :func:`race_figure` draws one race headless (a Figure), for notebooks, tests and nbclient runs.
 - :class:`RaceExplorer` / :func:`explore_race` wrap the same drawing in ipywidgets: a surface
-  dropdown and sliders for ``learning_rate`` (log scale), ``momentum``, ``beta1`` and ``beta2``.
+  dropdown and sliders for ``learning_rate`` (log scale), ``momentum``, ``beta1`` and ``beta2``
+  (and RMSProp's ``decay_rate`` when asked for).
 
 Each slider is named after the config key it sets, and its value is written into every
 rule's config (:func:`nbkit.optim.with_config`): one learning rate for all, so the picture
@@ -20,10 +21,10 @@ from .draw import draw_race, figure_png
 from .race import Race, parse_rules, race, with_config
 from .surfaces import SURFACE_KEYS, SURFACES
 
-__all__ = ["CONTROLS", "race_figure", "RaceExplorer", "explore_race"]
+__all__ = ["CONTROLS", "DEFAULT_CONTROLS", "race_figure", "RaceExplorer", "explore_race"]
 
-CONTROLS = ("learning_rate", "momentum", "beta1", "beta2")
-_DEFAULTS = {"learning_rate": 1e-2, "momentum": 0.9, "beta1": 0.9, "beta2": 0.999}
+CONTROLS = ("learning_rate", "momentum", "beta1", "beta2", "decay_rate")  # every slider there is
+DEFAULT_CONTROLS = CONTROLS[:4]  # decay_rate (RMSProp's) on request
 
 
 def _settings(settings: dict) -> dict:
@@ -46,9 +47,10 @@ class RaceExplorer:
         rules: ``{name: (rule, config)}`` as for :func:`nbkit.optim.race`.
         surface: the surface shown first (a key of ``SURFACE_KEYS``).
         steps: steps per rule.
-        controls: which sliders to show (a subset of ``CONTROLS``); only those keys are written
-            into the configs.
-        learning_rate, momentum, beta1, beta2: the sliders' starting values.
+        controls: which sliders to show, a subset of ``CONTROLS`` (default the first four:
+            ``learning_rate``, ``momentum``, ``beta1``, ``beta2``; RMSProp's ``decay_rate`` on
+            request); only those keys are written into the configs.
+        learning_rate, momentum, beta1, beta2, decay_rate: the sliders' starting values.
 
     ``widget`` is the ipywidgets container (shown when the explorer is a cell's last
     expression); ``dropdown``, ``sliders`` (dict key -> slider), ``image`` (PNG bytes in
@@ -56,9 +58,9 @@ class RaceExplorer:
     are there for tests.
     """
 
-    def __init__(self, rules, surface: str = "quadratic", *, steps: int = 100, controls=CONTROLS,
+    def __init__(self, rules, surface: str = "quadratic", *, steps: int = 100, controls=DEFAULT_CONTROLS,
                  surfaces=SURFACE_KEYS, learning_rate: float = 1e-2, momentum: float = 0.9,
-                 beta1: float = 0.9, beta2: float = 0.999):
+                 beta1: float = 0.9, beta2: float = 0.999, decay_rate: float = 0.99):
         import ipywidgets as widgets
 
         parse_rules(rules)  # fail now, with a clear message, rather than on the first redraw
@@ -69,7 +71,8 @@ class RaceExplorer:
         if surface not in surfaces:
             raise ValueError(f"surface {surface!r} is not among the offered surfaces {list(surfaces)}")
         self.rules, self.steps = rules, steps
-        start = {"learning_rate": learning_rate, "momentum": momentum, "beta1": beta1, "beta2": beta2}
+        start = {"learning_rate": learning_rate, "momentum": momentum, "beta1": beta1, "beta2": beta2,
+                 "decay_rate": decay_rate}
         self.dropdown = widgets.Dropdown(options=[(SURFACES[key].label, key) for key in surfaces],
                                          value=surface, description="surface",
                                          layout=widgets.Layout(width="420px"))
@@ -81,6 +84,7 @@ class RaceExplorer:
             "momentum": lambda v: widgets.FloatSlider(value=v, min=0.0, max=0.99, step=0.01, readout_format=".2f"),
             "beta1": lambda v: widgets.FloatSlider(value=v, min=0.0, max=0.99, step=0.01, readout_format=".2f"),
             "beta2": lambda v: widgets.FloatSlider(value=v, min=0.9, max=0.9999, step=0.0001, readout_format=".4f"),
+            "decay_rate": lambda v: widgets.FloatSlider(value=v, min=0.5, max=0.999, step=0.001, readout_format=".3f"),
         }
         self.sliders = {}
         for key in controls:

@@ -228,6 +228,11 @@ def test_unusable_returns_are_named(bad, message):
         run_rule(bad, None, lambda w: w, np.ones(2), 2)
 
 
+def test_a_gradient_of_the_wrong_shape_is_the_callers_error():
+    with pytest.raises(ValueError, match=r"gradient of shape \(1, 2\)"):
+        run_rule(sgd, None, lambda w: w[None, :], np.ones(2), 2)
+
+
 def test_schedule_sets_the_learning_rate_before_every_step():
     seen = []
 

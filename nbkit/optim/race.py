@@ -200,6 +200,9 @@ def run_rule(rule: Callable, config, grad_fn: Callable, w0, steps: int, *, loss_
                     config = {} if config is None else config
                     config["learning_rate"] = rates[-1]
                 dw = np.asarray(grad_fn(w.copy()), dtype=float)
+                if dw.shape != w.shape:
+                    raise ValueError(f"grad_fn returned a gradient of shape {dw.shape} at w of shape {w.shape}; "
+                                     f"a gradient is shaped like w")
                 next_w, config = apply_rule(rule, w, dw, config, name=fn_name)
                 loss = loss_at(next_w)
                 if not np.all(np.isfinite(next_w)) or np.max(np.abs(next_w)) > max_abs or not np.isfinite(loss):

@@ -13,10 +13,11 @@ inside the functions, so ``import nbkit.jacobian`` stays light.
 from __future__ import annotations
 
 import html
-import io
 from typing import Callable
 
 import numpy as np
+
+from nbkit.plots import figure_png, new_figure, show_in
 
 from .numerical import numerical_jacobian
 from .standard_maps import STANDARD_MAP_KEYS, StandardMap, standard_map
@@ -27,7 +28,6 @@ __all__ = ["jacobian_figure", "figure_png", "JacobianComparison", "compare_jacob
 
 DEFAULT_X = (0.8, -1.2, 1.5, -0.4, 0.3)
 DISAGREE = 1e-4  # max |numerical - analytic| above this is worth a remark
-_FIGURE_CLASS = None
 
 
 class JacobianComparison:
@@ -129,33 +129,6 @@ def compare_jacobians(map_or_f, x, *, analytic=None, seed: int = 0, h: float = 1
     return comparison
 
 
-def _figure_class():
-    """A Figure subclass with ``_repr_png_``, so a returned figure displays in Jupyter
-    even when pyplot (and with it the inline backend's formatter) was never imported."""
-    global _FIGURE_CLASS
-    if _FIGURE_CLASS is None:
-        from matplotlib.figure import Figure
-
-        class JacobianFigure(Figure):
-            def _repr_png_(self):
-                return figure_png(self)
-
-        _FIGURE_CLASS = JacobianFigure
-    return _FIGURE_CLASS
-
-
-#: The explorer renders at twice the resolution it is shown at, so the picture stays sharp
-#: on high-density screens (and is never blown up from a smaller image on ordinary ones).
-DISPLAY_DPI, RENDER_DPI = 80, 160
-
-
-def figure_png(fig, dpi: int = DISPLAY_DPI) -> bytes:
-    """The figure rendered as PNG bytes (Agg; no display needed)."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
-    return buffer.getvalue()
-
-
 def _heatmap(ax, J, vmax, title, variable, annotate):
     m, n = J.shape
     image = ax.imshow(J, cmap="RdBu_r", vmin=-vmax, vmax=vmax, aspect="equal")
@@ -210,7 +183,7 @@ def draw_comparison(comparison: JacobianComparison, *, figsize=(9.0, 4.2), annot
     vmax = float(max(largest)) if largest else 1.0
     vmax = vmax if vmax > 1e-12 else 1.0  # an all-zero Jacobian still needs a scale
 
-    fig = _figure_class()(figsize=figsize, layout="constrained")
+    fig = new_figure(figsize=figsize, layout="constrained")
     ax_num, ax_ana = fig.subplots(1, 2)
     image = _heatmap(ax_num, J_num, vmax, f"numerical ({m}\u00d7{n}, central differences)",
                      comparison.variable, annotate)
@@ -322,9 +295,7 @@ class JacobianExplorer:
             self.comparison = compare_jacobians(map_or_f, self.x, analytic=analytic, seed=self.seed,
                                                 report_analytic_errors=True)
             fig = draw_comparison(self.comparison, notes=False)
-            self.image.value = figure_png(fig, dpi=RENDER_DPI)
-            # Shown at its natural size in CSS pixels, from a picture twice as dense: sharp, not upscaled.
-            self.image.width = int(round(fig.get_figwidth() * DISPLAY_DPI))
+            show_in(self.image, fig)
         except Exception as err:  # a learner's f may raise: say so instead of failing silently
             self.status.value = (f"<b>could not draw:</b> {html.escape(type(err).__name__)}: "
                                  f"{html.escape(str(err))}")

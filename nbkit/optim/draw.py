@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from nbkit import plots
 from nbkit.feedback import NotReady
+from nbkit.plots import figure_png
 
 from .race import Race, RuleFailed, _call_learner, _name
 from .surfaces import Surface, surface as _surface
@@ -22,29 +24,12 @@ from .surfaces import Surface, surface as _surface
 __all__ = ["plot_surface", "draw_race", "plot_losses", "plot_schedules", "new_figure", "figure_png"]
 
 TINY = 1e-20  # floor of log-scale gaps: a run that hits the minimum exactly stays on the plot
-_FIGURE_CLASS = None
-
-
-def figure_png(fig, dpi: int = 80) -> bytes:
-    """The figure rendered as PNG bytes (Agg; no display needed)."""
-    from nbkit.jacobian.explorer import figure_png as render
-
-    return render(fig, dpi=dpi)
 
 
 def new_figure(**options):
-    """A matplotlib Figure that shows itself in Jupyter without pyplot (``_repr_png_``)."""
-    global _FIGURE_CLASS
-    if _FIGURE_CLASS is None:
-        from matplotlib.figure import Figure
-
-        class OptimFigure(Figure):
-            def _repr_png_(self):
-                return figure_png(self)
-
-        _FIGURE_CLASS = OptimFigure
+    """A Figure that shows itself in Jupyter without pyplot, laid out with constrained layout."""
     options.setdefault("layout", "constrained")
-    return _FIGURE_CLASS(**options)
+    return plots.new_figure(**options)
 
 
 def _contours(ax, s: Surface, n_levels: int = 20):

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import html
 
-from .draw import draw_race, figure_png
+from nbkit.plots import show_in
+
+from .draw import draw_race
 from .race import Race, parse_rules, race, with_config
 from .surfaces import SURFACE_KEYS, SURFACES
 
@@ -119,7 +121,7 @@ class RaceExplorer:
         """Race again with the current surface and settings, and replace the picture."""
         try:
             self.result = race(self.dropdown.value, with_config(self.rules, **self.settings), self.steps)
-            self.image.value = figure_png(draw_race(self.result))
+            show_in(self.image, draw_race(self.result))
         except Exception as err:  # say what went wrong on the widget instead of failing silently
             self.status.value = (f"<b>could not draw:</b> {html.escape(type(err).__name__)}: "
                                  f"{html.escape(str(err))}")

@@ -99,7 +99,8 @@ def plot_history(history, *, metric: str = "dev F1", title: str | None = None):
     ax_dev.set_ylabel(metric)
     ax_dev.set_title(f"{metric} (star: best)", fontsize=10)
     if any(h.dev for h in runs.values()):
-        ax_dev.set_ylim(bottom=0)
+        if min(min(h.dev) for h in runs.values() if h.dev) >= 0:
+            ax_dev.set_ylim(bottom=0)  # F1 from 0: small gains should look small
     else:
         ax_dev.text(0.5, 0.5, "no evaluation", ha="center", va="center", transform=ax_dev.transAxes)
     if len(runs) > 1 or any(h.epoch_loss for h in runs.values()):

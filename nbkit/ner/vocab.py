@@ -205,6 +205,14 @@ class WordVectors:
         return f"WordVectors({len(self):,} words x {self.dim} dims from {self.source or 'memory'})"
 
 
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def load_glove(path, *, only=None) -> WordVectors:
     """Vectors from a GloVe-format text file: ``word v1 ... vd`` per line (UTF-8, spaces).
 
@@ -229,6 +237,8 @@ def load_glove(path, *, only=None) -> WordVectors:
         parts = line.rsplit(" ", dim)  # from the right: a word may contain spaces
         if len(parts) != dim + 1 or not parts[0]:
             raise DataFormatError(path, number, f"{len(parts) - 1} values where the first row has {dim}")
+        if " " in parts[0] and _is_number(parts[0].rsplit(" ", 1)[1]):
+            raise DataFormatError(path, number, f"more than {dim} values (the first row has {dim})")
         if keep is not None and parts[0] not in keep:
             continue
         try:

@@ -12,6 +12,10 @@ from seqeval.scheme import IOB2  # noqa: E402
 from nbkit.ner import metrics  # noqa: E402
 from nbkit.ner.corpus import read_conll  # noqa: E402
 
+# seqeval (through sklearn/numpy) warns about empty averages and undefined scores; 0 is what both report
+pytestmark = [pytest.mark.filterwarnings("ignore::RuntimeWarning"),
+              pytest.mark.filterwarnings("ignore::UserWarning")]
+
 CONLL = Path(__file__).resolve().parents[2] / "shared" / "data" / "conll2003"
 if not CONLL.is_dir():
     CONLL = Path("/work/shared/data/conll2003")

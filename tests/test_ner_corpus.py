@@ -1,6 +1,7 @@
 """nbkit.ner.corpus: the CoNLL reader on good and bad files (synthetic fixtures only: no
 CoNLL-2003 text is ever committed), the shipped Wikigold corpus with its licence, the split."""
 import hashlib
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -135,6 +136,14 @@ def test_wikigold_counts_and_split():
         entities = sum(tag.startswith("B-") for _, tags in sentences for tag in tags)
         sizes[name] = (len(sentences), sum(len(t) for t, _ in sentences), entities)
     assert sizes == {"train": (1023, 23379, 2109), "dev": (376, 8779, 795), "test": (297, 6849, 654)}
+    by_type = {name: Counter(tag[2:] for _, tags in corpus.load_wikigold(name) for tag in tags if tag[0] == "B")
+               for name in ("train", "dev", "test", "all")}
+    assert by_type == {  # the figures docs/ner.md quotes
+        "train": {"LOC": 622, "ORG": 579, "PER": 539, "MISC": 369},
+        "dev": {"PER": 240, "LOC": 211, "ORG": 198, "MISC": 146},
+        "test": {"MISC": 197, "LOC": 181, "PER": 155, "ORG": 121},
+        "all": {"LOC": 1014, "PER": 934, "ORG": 898, "MISC": 712}}
+    assert [len(d) for d in corpus.split_documents(documents).values()] == [1023, 376, 297]
     split = corpus.split_documents(documents)
     assert split["dev"] == [s for i, d in enumerate(documents) if i % 5 == 3 for s in d]
     # the loader hands out fresh lists: changing one does not change the next load

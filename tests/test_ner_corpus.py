@@ -166,3 +166,25 @@ def test_conll2003_from_a_path():
 def test_conll2003_missing_folder_says_why(tmp_path):
     with pytest.raises(FileNotFoundError, match="not shipped"):
         corpus.load_conll2003(tmp_path, "dev")
+
+
+def test_installed_package_carries_the_data_and_its_notices(tmp_path):
+    """What setuptools installs (build_py, the step a wheel is made from) holds the corpus, the
+    vectors and their licence/attribution files, and nbkit.ner loads them from there."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    subprocess.run([sys.executable, "-c", "from setuptools import setup; setup()", "-q", "build_py",
+                    "--build-lib", str(tmp_path)], cwd=root, check=True, capture_output=True)
+    data = tmp_path / "nbkit" / "data"
+    for name in ("wikigold/wikigold.conll.txt", "wikigold/LICENSE", "wikigold/ATTRIBUTION.md",
+                 "wikigold/README.rst", "glove/glove50_wikigold.f16.npy", "glove/glove50_wikigold.words.txt",
+                 "glove/NOTICE.md"):
+        assert (data / name).is_file(), f"{name} is not installed"
+    code = ("import nbkit.ner as ner; assert ner.corpus.__file__.startswith(%r); "
+            "print(len(ner.load_wikigold('all')), len(ner.load_glove_wikigold()))" % str(tmp_path))
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(tmp_path)}).stdout.split()
+    assert out == ["1696", "7225"]

@@ -80,6 +80,7 @@ class CoNLLFormatError(DataFormatError):
 
 # ----------------------------------------------------------------------------- tag schemes
 
+@lru_cache(maxsize=4096)  # a corpus has a handful of distinct tags and hundreds of thousands of lines
 def _split_tag(tag: str):
     """'B-PER' -> ('B', 'PER'); 'O' -> ('O', None); anything else -> None."""
     match = _TAG.match(tag)
@@ -202,7 +203,8 @@ def _parse(path, columns):
         if not line:
             end_sentence()
             continue
-        fields = _COLUMN_SEP.split(line)
+        # one-space separators are the common case; the regex handles tabs and runs of spaces
+        fields = line.split(" ") if "\t" not in line and "  " not in line else _COLUMN_SEP.split(line)
         if fields[0] == DOCSTART:
             end_sentence()
             if document:

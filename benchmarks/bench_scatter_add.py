@@ -4,8 +4,9 @@
 
 A batch of B windows of W word indices ``idx`` (B, W) looks up rows of L (V, d); the backward
 pass has the gradient of every looked-up row, ``g`` (B*W, d), and must *add* the rows of
-repeated words into dL (V, d). Printed: the median time per call of each way to do it, all
-checked against ``np.add.at``:
+repeated words into dL (V, d). Printed: the time per call of each way to do it, all
+checked against ``np.add.at``. Times are the best of 7 rounds (the least disturbed by other
+work on a shared machine):
 
 - ``np.add.at(dL, idx, g)``: unbuffered, the obvious one;
 - sort + ``np.add.reduceat``: sum each word's rows after sorting, then add the unique rows;
@@ -22,15 +23,14 @@ from __future__ import annotations
 
 import argparse
 import platform
-import statistics
 import sys
 import time
 
 import numpy as np
 
 
-def median_time(fn, repeat: int = 7, min_time: float = 0.05) -> float:
-    """Median seconds per call over ``repeat`` rounds of enough calls to last ``min_time``."""
+def best_time(fn, repeat: int = 7, min_time: float = 0.05) -> float:
+    """Best seconds per call over ``repeat`` rounds of enough calls to last ``min_time``."""
     fn()
     calls = 1
     while True:
@@ -46,7 +46,7 @@ def median_time(fn, repeat: int = 7, min_time: float = 0.05) -> float:
         for _ in range(calls):
             fn()
         rounds.append((time.perf_counter() - start) / calls)
-    return statistics.median(rounds)
+    return min(rounds)
 
 
 def methods(V, d):
@@ -114,7 +114,7 @@ def main(argv=None) -> int:
     # Zipf-like word frequencies: a few words (the, of, <pad>) repeat within a batch, as in text
     probabilities = 1.0 / np.arange(1, V + 1)
     probabilities /= probabilities.sum()
-    zeros = median_time(lambda: np.zeros((V, d)))
+    zeros = best_time(lambda: np.zeros((V, d)))
     print(f"np.zeros((V, d)) alone: {zeros * 1e6:,.0f} us (part of every dense variant)")
     for batch in args.batch:
         ids = rng.choice(V, size=batch * args.window, p=probabilities)
@@ -130,7 +130,7 @@ def main(argv=None) -> int:
                 dense[out[0]] = out[1]
                 out = dense
             assert np.allclose(out, reference, atol=1e-10), name
-            seconds = median_time(lambda: fn(ids, g), repeat=3 if "loop" in name else 7)
+            seconds = best_time(lambda: fn(ids, g), repeat=3 if "loop" in name else 7)
             base = base or seconds
             print(f"{name:42} {seconds * 1e6:11,.0f} us {base / seconds:12.1f}x")
     return 0

@@ -1,6 +1,6 @@
 """The embedding gradient of a window model: scatter-add of rows for repeated words.
 
-    .venv/bin/python benchmarks/bench_scatter_add.py [--vocab 20000] [--dim 50] [--batch 256] [--window 5]
+    OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench_scatter_add.py [--vocab 20000] [--dim 50] [--batch 256 4096] [--window 5]
 
 A batch of B windows of W word indices ``idx`` (B, W) looks up rows of L (V, d); the backward
 pass has the gradient of every looked-up row, ``g`` (B*W, d), and must *add* the rows of
@@ -121,6 +121,11 @@ def main(argv=None) -> int:
         g = rng.normal(size=(len(ids), d))
         reference = methods(V, d)[0][1](ids, g)
         print(f"\nbatch {batch} windows -> {len(ids):,} rows, {len(np.unique(ids)):,} distinct words")
+        # for scale: the three products of one hidden layer (H = 200) forward and backward
+        x, w, upstream = rng.normal(size=(batch, args.window * d)), rng.normal(size=(200, args.window * d)), \
+            rng.normal(size=(batch, 200))
+        products = best_time(lambda: (x @ w.T, upstream.T @ x, upstream @ w))
+        print(f"(for scale: x @ W.T, dH.T @ x and dH @ W with H = 200 take {products * 1e6:,.0f} us)")
         print(f"{'method':42} {'time per call':>14} {'vs np.add.at':>13}")
         base = None
         for name, fn in methods(V, d):

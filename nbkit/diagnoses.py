@@ -86,7 +86,7 @@ DIAGNOSES: Dict[str, str] = {
     "forgot-local-gradient": "Upstream was passed on without multiplying by the gate's local gradient.",
     "wrong-order": "Nodes were visited in the wrong order (backward must run in reverse topological order).",
     "wrong-return": "The pass returned something other than what was asked (e.g. not the dictionary of values or gradients).",
-    "missing-grad": "A node of the graph got no gradient.",
+    "missing-grad": "A node of the graph, or a parameter of a model, got no gradient.",
     # -- notebook 02: Jacobians ---------------------------------------------------------
     "broadcast-full": "f'(z) was broadcast over a full matrix instead of placed on a diagonal, diag(f'(z)).",
     "not-diagonal": "An elementwise map's Jacobian has entries off the diagonal.",

@@ -114,24 +114,24 @@ def _check_grads(params, grads):
     if not isinstance(grads, dict):
         fail(f"loss_and_grads should return (loss, grads) with grads a dict like params "
              f"(keys {sorted(params)}), but grads is a {type(grads).__name__}.",
-             diagnosis="grads-not-dict", exercise=EXERCISE)
+             diagnosis="wrong-return", exercise=EXERCISE)
     missing, extra = sorted(set(params) - set(grads)), sorted(set(grads) - set(params))
     if missing or extra:
         fail(f"grads should have one entry per parameter: missing {missing}, unexpected {extra}.",
-             diagnosis="grads-keys", exercise=EXERCISE)
+             diagnosis="missing-grad", exercise=EXERCISE)
     for name, value in params.items():
         grad_shape, shape = np.shape(grads[name]), np.shape(value)
         if grad_shape != shape:
             hint = " (transposed?)" if grad_shape == shape[::-1] else ""
             fail(f"grads[{name!r}] has shape {grad_shape} but params[{name!r}] has shape {shape}{hint}: "
-                 f"a gradient has the shape of its parameter.", diagnosis="grad-shape", exercise=EXERCISE)
+                 f"a gradient has the shape of its parameter.", diagnosis="wrong-shape", exercise=EXERCISE)
 
 
 def _score(value, metric):
     if isinstance(value, dict) or hasattr(value, "keys"):
         if metric not in value:
             fail(f"evaluate returned a mapping without the key {metric!r} (keys: {sorted(value)[:8]}); "
-                 f"return a number or pass metric=...", diagnosis="metric-missing", exercise=EXERCISE)
+                 f"return a number or pass metric=...", diagnosis="wrong-return", exercise=EXERCISE)
         value = value[metric]
     return as_float(value, what="evaluate(params)", exercise=EXERCISE)
 
@@ -194,7 +194,7 @@ def train(loss_and_grads: Callable, params: dict, update: Callable, batches, *, 
                 out = call(loss_and_grads, params, batch, what="loss_and_grads(params, batch)", exercise=EXERCISE)
                 if not (isinstance(out, tuple) and len(out) == 2):
                     fail(f"loss_and_grads should return a pair (loss, grads), got {type(out).__name__}.",
-                         diagnosis="not-a-pair", exercise=EXERCISE)
+                         diagnosis="wrong-count", exercise=EXERCISE)
                 loss, grads = out
                 loss = as_float(loss, what="the loss from loss_and_grads", exercise=EXERCISE)
                 if step == 0:
@@ -207,7 +207,7 @@ def train(loss_and_grads: Callable, params: dict, update: Callable, batches, *, 
                 if new is not None:
                     if not isinstance(new, dict):
                         fail(f"update should change params in place and return None, or return the new params "
-                             f"dict; it returned a {type(new).__name__}.", diagnosis="update-return",
+                             f"dict; it returned a {type(new).__name__}.", diagnosis="wrong-return",
                              exercise=EXERCISE)
                     params = new
                 train_seconds += time.perf_counter() - tick

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Install the hub's Python environment: JupyterHub, JupyterLab, nbgrader and the course (nbkit).
+#
+#   bash deploy/hub/install-env.sh [PREFIX]        (default PREFIX: /opt/backprop-by-hand/env)
+#
+# Every account on the hub runs this environment (the hub as root, each user's JupyterLab and
+# kernels as that user, the formgrader as the grader), so it must live where every account can
+# read it, and its Python too: a Python under /root (pyenv) will not do. PYTHON picks the
+# interpreter (default: python3 on PATH, falling back to /usr/bin/python3 if others cannot run it).
+#
+# The course is installed as a copy (not editable): the environment does not depend on where
+# the repository is. Run the script again after pulling course changes; it is quick when the
+# dependencies are already there.
+set -euo pipefail
+
+REPO="$(cd "$(dirname "$0")/../.." && pwd)"
+PREFIX="${1:-/opt/backprop-by-hand/env}"
+
+runs_for_others() {  # can an unprivileged account run this interpreter?
+    [ "$(id -u)" -ne 0 ] && return 0   # not root: we cannot check for others; trust the caller
+    runuser -u nobody -- "$1" -c "pass" >/dev/null 2>&1
+}
+
+pick_python() {
+    local candidate
+    for candidate in "${PYTHON:-}" "$(command -v python3 || true)" /usr/bin/python3; do
+        [ -n "$candidate" ] || continue
+        candidate="$(readlink -f "$candidate")"
+        [ -x "$candidate" ] || continue
+        "$candidate" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' 2>/dev/null || continue
+        "$candidate" -c 'import venv, ensurepip' 2>/dev/null || continue
+        runs_for_others "$candidate" || continue
+        echo "$candidate"
+        return 0
+    done
+    return 1
+}
+
+if [ ! -x "$PREFIX/bin/python" ] || ! runs_for_others "$PREFIX/bin/python"; then
+    if ! PY="$(pick_python)"; then
+        echo "install-env: no Python 3.10+ with venv that every account can run was found." >&2
+        echo "  Install one (Debian/Ubuntu: apt-get install python3 python3-venv) or set PYTHON=/path/to/python3." >&2
+        exit 1
+    fi
+    echo "install-env: creating $PREFIX with $PY"
+    rm -rf "$PREFIX"
+    install -d -m 0755 "$(dirname "$PREFIX")"
+    "$PY" -m venv "$PREFIX"
+    "$PREFIX/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
+fi
+
+PIP=("$PREFIX/bin/python" -m pip install -q --disable-pip-version-check)
+echo "install-env: installing the course with JupyterHub into $PREFIX (first time: a few minutes)..."
+"${PIP[@]}" "$REPO[hub]"
+# A fresh copy of nbkit each time: the version number does not change with the code.
+"${PIP[@]}" --no-deps --force-reinstall "$REPO"
+chmod -R a+rX "$PREFIX"
+
+if [ "$(id -u)" -eq 0 ] && ! runuser -u nobody -- "$PREFIX/bin/python" -c "import nbkit.grading, nbgrader, jupyterhub" ; then
+    echo "install-env: $PREFIX is installed but other accounts cannot import the course from it." >&2
+    exit 1
+fi
+echo "install-env: $PREFIX ready ($("$PREFIX/bin/jupyterhub" --version), nbgrader $("$PREFIX/bin/python" -c 'import nbgrader; print(nbgrader.__version__)'))."

@@ -50,8 +50,14 @@ if [ ! -x "$PREFIX/bin/python" ] || ! runs_for_others "$PREFIX/bin/python"; then
 fi
 
 PIP=("$PREFIX/bin/python" -m pip install -q --disable-pip-version-check)
-echo "install-env: installing the course with JupyterHub into $PREFIX (first time: a few minutes)..."
-"${PIP[@]}" "$REPO[hub]"
+# The dependencies are installed again only when pyproject.toml changes (a stamp names its hash).
+STAMP="$PREFIX/.deps-$("$PREFIX/bin/python" -c "import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], 'rb').read()).hexdigest()[:16])" "$REPO/pyproject.toml")"
+if [ ! -e "$STAMP" ]; then
+    echo "install-env: installing the course with JupyterHub into $PREFIX (first time: a few minutes)..."
+    "${PIP[@]}" "$REPO[hub]"
+    rm -f "$PREFIX"/.deps-*
+    touch "$STAMP"
+fi
 # A fresh copy of nbkit each time: the version number does not change with the code.
 "${PIP[@]}" --no-deps --force-reinstall "$REPO"
 chmod -R a+rX "$PREFIX"
@@ -60,4 +66,4 @@ if [ "$(id -u)" -eq 0 ] && ! runuser -u nobody -- "$PREFIX/bin/python" -c "impor
     echo "install-env: $PREFIX is installed but other accounts cannot import the course from it." >&2
     exit 1
 fi
-echo "install-env: $PREFIX ready ($("$PREFIX/bin/jupyterhub" --version), nbgrader $("$PREFIX/bin/python" -c 'import nbgrader; print(nbgrader.__version__)'))."
+echo "install-env: $PREFIX ready."

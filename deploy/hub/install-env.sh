@@ -37,9 +37,19 @@ pick_python() {
 }
 
 if [ ! -x "$PREFIX/bin/python" ] || ! runs_for_others "$PREFIX/bin/python"; then
-    if ! PY="$(pick_python)"; then
+    if ! PY="$(pick_python)" && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "install-env: no Python that every account can run; installing Debian's python3 and python3-venv..."
+        DEBIAN_FRONTEND=noninteractive apt-get update -q \
+            && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3 python3-venv \
+            || true
+    fi
+    if ! PY="${PY:-$(pick_python)}"; then
         echo "install-env: no Python 3.10+ with venv that every account can run was found." >&2
         echo "  Install one (Debian/Ubuntu: apt-get install python3 python3-venv) or set PYTHON=/path/to/python3." >&2
+        exit 1
+    fi
+    if [ -e "$PREFIX" ] && [ ! -e "$PREFIX/pyvenv.cfg" ]; then
+        echo "install-env: $PREFIX exists and is not a Python environment; choose another PREFIX." >&2
         exit 1
     fi
     echo "install-env: creating $PREFIX with $PY"

@@ -331,6 +331,7 @@ def test_formgrader_is_a_hub_service_for_instructors_only(hub, new_page):
     page.wait_for_url(re.compile(r"/hub/"), timeout=60_000)
     page.goto(url, wait_until="domcontentloaded", timeout=120_000)
     page.get_by_text(ASSIGNMENT).first.wait_for(timeout=120_000)  # Manage Assignments lists it
+    assert f"/services/{COURSE_ID}/formgrader" in page.url, page.url
 
     student = new_page()
     open_lab(student, hub, ALICE)

@@ -225,6 +225,20 @@ def test_wrong_exchange_permissions_give_a_clear_message_and_lose_nothing(hub):
     assert "Traceback" not in result.stdout, result.stdout
     assert work.read_bytes() == before, "a failed submit must leave the student's notebook as it was"
     assert submissions_in_exchange(hub, CAROL) == []
+
+    # The exchange itself without its 1777 mode: nbgrader says so; setup-class.sh puts it right.
+    contents = sorted(hub.exchange.rglob("*"))
+    hub.exchange.chmod(0o755)
+    try:
+        result = nbgrader(CAROL, "submit", ASSIGNMENT, check=False)
+    finally:
+        rerun = hub.setup_class()
+    assert result.returncode != 0, result.stdout
+    assert f"Unwritable directory, please contact your instructor: {hub.exchange}" in result.stdout, result.stdout
+    assert hub.exchange.stat().st_mode & 0o7777 == 0o1777, oct(hub.exchange.stat().st_mode)
+    assert "0 account(s) created" in rerun, rerun       # run again, it keeps every account
+    assert work.read_bytes() == before and submissions_in_exchange(hub, CAROL) == []
+    assert sorted(hub.exchange.rglob("*")) == contents, "the exchange lost or gained files"
     _done.add("carol fetched")
 
 

@@ -14,13 +14,14 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 LAB_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: help lab lab-instructor test test-browser env env-test build check validate clean
+.PHONY: help lab lab-instructor test test-browser test-hub env env-test build check validate clean
 
 help:
 	@echo "make lab            set up .venv and open the course (notebooks/) in JupyterLab"
 	@echo "make lab-instructor the same with nbgrader's instructor tools (Create Assignment, Formgrader)"
 	@echo "make test           set up .venv with test tools and run the test suite"
 	@echo "make test-browser   end-to-end tests in headless Chromium (installs Chromium via apt if missing)"
+	@echo "make test-hub       a class on a real JupyterHub with nbgrader's exchange (as root; installs the proxy and Chromium)"
 	@echo "make build          regenerate notebooks/ from solutions/ (nbgrader)"
 	@echo "make check          fail if notebooks/ is out of date with solutions/"
 	@echo "make validate       run every solution notebook and report each test cell"
@@ -60,6 +61,15 @@ test: $(TEST_STAMP)
 test-browser: $(TEST_STAMP)
 	bash .ci/install-chromium.sh
 	$(BIN)/python -m pytest -m browser tests/browser -p no:cacheprovider $(PYTEST_ARGS)
+
+# As root, on a test machine: creates (and afterwards deletes) unix accounts nbkt-*. The class
+# runs from its own environment (the hub's, as deploy/hub/install-env.sh makes it for a class).
+HUB_ENV ?= /opt/nbkit-hub-test/env
+test-hub: $(TEST_STAMP)
+	bash .ci/install-chromium.sh
+	bash deploy/hub/install-proxy.sh
+	bash deploy/hub/install-env.sh $(HUB_ENV)
+	NBKIT_HUB_ENV=$(HUB_ENV) $(BIN)/python -m pytest -m hub tests/hub -p no:cacheprovider $(PYTEST_ARGS)
 
 build: $(RUNTIME_STAMP)
 	$(BIN)/nbkit build

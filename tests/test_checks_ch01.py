@@ -215,7 +215,7 @@ def _neuron_with(dz_rule=None, swap=False, bias_zero=False, sign=1.0):
     ("own-value", _neuron_with(swap=True)),
     ("bias-gradient", _neuron_with(bias_zero=True)),
     ("sign-flipped", _neuron_with(sign=-1.0)),
-    ("forgot-chain", _neuron_with(dz_rule=lambda s: 1.0)),
+    ("forgot-local-gradient", _neuron_with(dz_rule=lambda s: 1.0)),
 ])
 def test_neuron_mistakes(diagnosis, neuron):
     expect(diagnosis, ch01.check_neuron, neuron)

@@ -34,6 +34,7 @@ What the kit carries so that checks do not:
 """
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from typing import Any, Callable, Optional, Sequence
 
@@ -144,6 +145,38 @@ class Exercise:
     def passed(self, message: str) -> None:
         """Print ``✔ <exercise>: <message>``."""
         _passed(f"{self.name}: {message}")
+
+    # -- the learner's class and its methods -----------------------------------------
+    def require_class(self, obj) -> None:
+        """Fail unless ``obj`` is a class (a check is handed ``MulGate``, not ``MulGate()``)."""
+        if not isinstance(obj, type):
+            self.fail(f"pass the class itself, e.g. check(...)({self.name}), not {obj!r}.", "not-a-class")
+
+    def method(self, obj, name: str) -> Callable:
+        """``obj.<name>``, or one sentence naming the missing method (and a near miss such as
+        ``foward``) instead of an AttributeError from inside the check."""
+        fn = getattr(obj, name, None)
+        if callable(fn):
+            return fn
+        have = [m for m in dir(obj) if not m.startswith("_") and callable(getattr(obj, m, None))]
+        near = difflib.get_close_matches(name, have, n=1, cutoff=0.6)
+        guess = (f" It has a method `{near[0]}`: is that a misspelling of `{name}`?" if near
+                 else f" Define `def {name}(self, ...)` inside the class.")
+        self.fail(f"{type(obj).__name__} has no method `{name}`, which this exercise asks for.{guess}",
+                  "missing-method")
+
+    def gradients(self, gate, raw, n: int, *, what: str) -> tuple:
+        """What ``gate.backward`` returned, as a tuple of ``n`` gradients (one per input), or a
+        clear failure: None (a missing `return`), one value where ``n`` are due, a wrong count."""
+        from nbkit.gates.base import grads_as_tuple
+
+        if raw is None:
+            self.fail(f"{what} returned None: did you forget a `return` statement? It should return "
+                      f"{'one gradient' if n == 1 else f'{n} gradients, one per input'}.", "returned-none")
+        try:
+            return grads_as_tuple(gate, raw, n)
+        except ValueError as err:
+            self.fail(str(err), "wrong-count")
 
     # -- running learner code -----------------------------------------------------
     def call(self, fn: Callable, *args, what: str, hint: Optional[Callable] = None, **kwargs) -> Any:

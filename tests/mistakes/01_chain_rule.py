@@ -56,7 +56,7 @@ MISTAKES = {
                            ("dx = dz * np.array([w[0], w[1]])", "dx = dz * np.array([x[0], x[1]])"))),
         ("bias-gradient", swap(("np.array([x[0], x[1], 1.0])", "np.array([x[0], x[1], 0.0])"))),
         ("sign-flipped", swap(("dz = out * (1.0 - out)", "dz = -out * (1.0 - out)"))),
-        ("forgot-chain", swap(("dz = out * (1.0 - out)", "dz = 1.0"))),
+        ("forgot-local-gradient", swap(("dz = out * (1.0 - out)", "dz = 1.0"))),
     ],
     "forward_pass": [
         ("wrong-order", swap(("for node in graph.order():", "for node in graph.nodes.values():"))),

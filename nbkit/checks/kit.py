@@ -93,7 +93,11 @@ class Mistake:
 
     tag: str
     wrong: Callable[..., Any]
-    why: str
+    why: Any  # str, or a callable of the same args returning one (to name a case's sizes)
+
+    def explain(self, *args) -> str:
+        """``why`` as text for a case's ``args`` (``why`` may be a function of them)."""
+        return self.why(*args) if callable(self.why) else self.why
 
 
 def find_mistake(answer, mistakes: Sequence[Mistake], args: Sequence = (), reference=None,
@@ -225,7 +229,8 @@ class Exercise:
             return
         mistake = find_mistake(answer, mistakes, args, reference, tol)
         if mistake is not None:
-            self.fail(f"{name} is wrong ({case}). {mistake.why}" + self._got(answer, reference), mistake.tag)
+            self.fail(f"{name} is wrong ({case}). {mistake.explain(*args)}" + self._got(answer, reference),
+                      mistake.tag)
         ref = _as_numbers(reference)
         if ref is not None and ref.ndim >= 1 and not isinstance(reference, tuple):
             from nbkit.shapes import diagnose

@@ -44,8 +44,8 @@ DIAGNOSES: Dict[str, str] = {
                       "the upstream gradient and the cache untouched.",
     "aliased-input": "The function returned a writeable view of an array it was given, so a "
                      "later in-place update of one silently changes the other.",
-    "rebound": "A slot of the gradient list was rebound to a new array instead of written "
-               "into, so whoever holds the old array (an optimizer) never sees the update.",
+    "rebound": "A name or list slot was rebound to a new array instead of written into, so whoever "
+               "holds the old array (a layer, an optimizer) never sees the update.",
     "wrong-shape": "The result does not have the expected shape (a gradient must be shaped "
                    "like its parameter so that theta -= lr * grad works).",
     "transposed": "The result holds the transpose of the right answer: a product was "

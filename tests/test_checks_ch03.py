@@ -197,7 +197,10 @@ def test_matmul_wrong_answers(answer, diagnosis):
     if answer is MatMulRebinds:
         assert "self.grads[0][...] = dW" in err.message
     if answer is MatMulDxNoTranspose:
-        assert "Write the shape under every factor" in err.message
+        # hole 8: the product, its shapes, which gradient it is for, and the fix
+        for text in ("dout @ self.params[0]", "(4, 5)", "(3, 5)", "dx", "dout @ W.T"):
+            assert text in err.message, err.message
+        assert "gufunc" not in err.message
 
 
 def test_matmul_dW_transposed_on_square_hidden_case_by_values():
@@ -286,7 +289,9 @@ def test_sum_correct_alternatives_pass(answer):
 @pytest.mark.parametrize("variant, diagnosis", [
     (_sum_variant(backward=lambda self, dout: dout), "wrong-shape"),
     (_sum_variant(backward=lambda self, dout: np.repeat(dout / self.N, self.N, axis=0)), "scaled-by-batch"),
-    (_sum_variant(backward=lambda self, dout: np.broadcast_to(dout, (self.N, dout.shape[1]))), "aliased-input"),
+    # a writeable view of dout (a later in-place update of either corrupts the other)
+    (_sum_variant(backward=lambda self, dout: np.lib.stride_tricks.as_strided(
+        dout, shape=(self.N, dout.shape[1]), strides=(0, dout.strides[1]))), "aliased-input"),
     (_sum_variant(backward=lambda self, dout: -np.repeat(dout, self.N, axis=0)), "sign-flipped"),
     (_sum_variant(forward=lambda self, x: (setattr(self, "N", x.shape[0]), x.sum(axis=0))[1]), "wrong-forward"),
     (_sum_variant(forward=lambda self, x: (setattr(self, "N", x.shape[0]), x.sum(axis=1, keepdims=True))[1]),
@@ -429,13 +434,13 @@ def test_sgd_correct_alternatives_pass(answer):
 
 
 @pytest.mark.parametrize("answer, diagnosis", [
-    (sgd_rebinds, "rebound"), (sgd_local_name, "wrong-values"), (sgd_ascends, "sign-flipped"),
+    (sgd_rebinds, "rebound"), (sgd_local_name, "rebound"), (sgd_ascends, "sign-flipped"),
     (sgd_forgets_lr, "wrong-values"), (sgd_scales_grads, "input-modified"),
 ])
 def test_sgd_wrong_answers(answer, diagnosis):
     err = expect(ch03.check_sgd_step, answer, diagnosis)
     if answer is sgd_local_name:
-        assert "all zeros" in err.message
+        assert "did not move" in err.message and "chain rule" not in err.message  # hole 7
     if answer is sgd_forgets_lr:
         assert "10 times" in err.message
 
@@ -449,3 +454,10 @@ def test_forward_messages_name_the_shapes():
     flat_sum = _sum_variant(forward=lambda self, x: (setattr(self, "N", x.shape[0]), x.sum(axis=0))[1])
     assert "keepdims=True" in expect(ch03.check_sum, flat_sum, "wrong-forward").message
     assert "keepdims" not in expect(ch03.check_matmul, MatMulForwardTransposed, "wrong-forward").message
+
+
+def test_sum_backward_may_return_a_read_only_broadcast_view(accepts):
+    """Hole 4: np.broadcast_to(dout, ...) (DeZero, PyTorch) is a read-only view: safe, accepted."""
+    accepts(ch03.check_sum, _sum_variant(backward=lambda self, dout: np.broadcast_to(dout, (self.N, dout.shape[1]))))
+    accepts(ch03.check_sum, _sum_variant(backward=lambda self, dout: np.broadcast_to(dout, (self.N, dout.shape[1]))),
+            cases=HIDDEN_SIZES["node"], hidden=True)

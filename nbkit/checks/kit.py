@@ -213,6 +213,11 @@ class Exercise:
             self.fail(f"{what} should return {n} things, {names}; it returned {got}.", "wrong-count")
         return tuple(value)
 
+    def require(self, result, case: str) -> None:
+        """Fail with a shape checker's message (:func:`nbkit.shapes.diagnose`) unless it is ok."""
+        if not result.ok:
+            self.fail(f"{case}: {result.message}", result.diagnosis)
+
     # -- judging an answer --------------------------------------------------------
     def judge(self, answer, reference, *, name: str, case: str, mistakes: Sequence[Mistake] = (),
               args: Sequence = (), tol: float = TOL, param_name: Optional[str] = None,

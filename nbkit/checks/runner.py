@@ -20,6 +20,13 @@ def _learner_frames(exc: BaseException) -> str:
     return "\n".join(f"  in {f.name}(), line {f.lineno}: {f.line}" for f in shown if f.line)
 
 
+def learner_line(exc: BaseException) -> str:
+    """The source line of the learner's code where ``exc`` was raised ("" if none is theirs)."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if not os.path.abspath(f.filename).startswith(_NBKIT_DIR)]
+    return (frames[-1].line or "").strip() if frames else ""
+
+
 def call(fn: Callable, *args, what: str, exercise: str, hint: Optional[Callable] = None, **kwargs) -> Any:
     """Run ``fn(*args, **kwargs)``; if it raises, fail with a message about ``what``.
 

@@ -57,7 +57,7 @@ def _as_reference(reference, param) -> tuple[np.ndarray | None, tuple[int, ...]]
 def diagnose(grad, reference=None, *, param=None, name: str = "dW", param_name: str | None = None,
              batch_size: int | None = None, inputs=(), snapshots=None, rtol: float | None = None,
              atol: float = 1e-8, hints: Mapping[str, str] | None = None,
-             show_values: bool = True) -> ShapeDiagnosis:
+             show_values: bool = True, advice: Mapping[str, str] | None = None) -> ShapeDiagnosis:
     """Compare a gradient with its parameter and a reference; name the mistake if there is one.
 
     Args:
@@ -77,6 +77,10 @@ def diagnose(grad, reference=None, *, param=None, name: str = "dW", param_name: 
             ``{"transposed": "For y = x W, dW = x^T (dL/dy)."}``, added to the message.
         show_values: False keeps expected and input values out of the message (hidden
             test cases: feedback goes back to students); indices and factors are still named.
+        advice: the exercise's own cause and remedy per diagnosis tag, *replacing* the
+            generic ones (which speak of losses and the chain rule) where they would point
+            a learner at another exercise's idea, e.g. ``{"sign-flipped": "Descent
+            subtracts: param -= lr * grad."}``.
 
     Returns:
         A :class:`ShapeDiagnosis`; ``.ok`` is True only when the shape is the parameter's and
@@ -85,9 +89,10 @@ def diagnose(grad, reference=None, *, param=None, name: str = "dW", param_name: 
     The checks run in order: not an array, inputs modified, wrong shape (in its specific
     forms), input aliased, NaN/inf, then wrong values (in their specific forms).
     """
-    if hints is not None and not set(hints) <= set(DIAGNOSES):
-        raise ValueError(f"hints has unknown diagnosis tags {sorted(set(hints) - set(DIAGNOSES))}; "
-                         f"known tags: {', '.join(DIAGNOSES)}")
+    for given in (hints, advice):
+        if given is not None and not set(given) <= set(DIAGNOSES):
+            raise ValueError(f"hints/advice have unknown diagnosis tags {sorted(set(given) - set(DIAGNOSES))}; "
+                             f"known tags: {', '.join(DIAGNOSES)}")
     if batch_size is not None and (not isinstance(batch_size, (int, np.integer)) or batch_size < 1):
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
     reference, expected = _as_reference(reference, param)
@@ -118,14 +123,18 @@ def diagnose(grad, reference=None, *, param=None, name: str = "dW", param_name: 
         return ShapeDiagnosis(True, "ok", f"{name}: {checked} right ({name} is {fmt_shape(expected)}, like {param}).",
                               name, param, expected, expected)
     return ShapeDiagnosis(
-        ok=False, diagnosis=finding.tag, message=_compose(finding, (hints or {}).get(finding.tag)),
+        ok=False, diagnosis=finding.tag,
+        message=_compose(finding, (hints or {}).get(finding.tag), (advice or {}).get(finding.tag)),
         name=name, param_name=param, shape=None if array is None else array.shape,
         expected_shape=expected, index=finding.index, factor=finding.factor, axis=finding.axis,
     )
 
 
-def _compose(finding: Finding, hint: str | None) -> str:
-    """The learner message: what is wrong; the likely cause (and the exercise's hint); what to try."""
+def _compose(finding: Finding, hint: str | None, advice: str | None = None) -> str:
+    """The learner message: what is wrong; the likely cause (and the exercise's hint); what to try.
+    The exercise's ``advice`` replaces the generic cause and remedy."""
+    if advice:
+        return f"{finding.what}\n{advice}"
     lines = [finding.what]
     cause = " ".join(part for part in (finding.why, hint) if part)
     if cause:

@@ -43,10 +43,10 @@ def test_differences_pass():
 
 
 @pytest.mark.parametrize("central,diagnosis", [
-    (lambda f, x, h=1e-5: (f(x + h) - f(x)) / h, "forward-difference"),
+    (lambda f, x, h=1e-5: (f(x + h) - f(x)) / h, "one-sided-difference"),
     (lambda f, x, h=1e-5: (f(x + h) - f(x)) / (2 * h), "forward-over-2h"),
     (lambda f, x, h=1e-5: (f(x + h) - f(x - h)) / h, "central-over-h"),
-    (lambda f, x, h=1e-5: (f(x) - f(x - h)) / h, "forward-difference"),
+    (lambda f, x, h=1e-5: (f(x) - f(x - h)) / h, "one-sided-difference"),
 ])
 def test_central_difference_mistakes(central, diagnosis):
     assert diagnosis_of(ch04.check_differences, forward_ok, central) == diagnosis
@@ -55,7 +55,7 @@ def test_central_difference_mistakes(central, diagnosis):
 @pytest.mark.parametrize("forward,diagnosis", [
     (central_ok, "central-not-forward"),
     (lambda f, x, h=1e-5: (f(x + h) - f(x)) / (2 * h), "forward-over-2h"),
-    (lambda f, x, h=1e-5: (f(x) - f(x - h)) / h, "backward-difference"),
+    (lambda f, x, h=1e-5: (f(x) - f(x - h)) / h, "one-sided-difference"),
 ])
 def test_forward_difference_mistakes(forward, diagnosis):
     assert diagnosis_of(ch04.check_differences, forward, central_ok) == diagnosis
@@ -195,7 +195,7 @@ def numgrad_copy_drift(f, x, h=1e-5):
 
 
 @pytest.mark.parametrize("fn,diagnosis", [
-    (_loop("forward"), "forward-difference"),
+    (_loop("forward"), "one-sided-difference"),
     (_loop("forward-2h"), "forward-over-2h"),
     (_loop("over-h"), "central-over-h"),
     (_loop("scaled"), "step-scaled-by-x"),
@@ -214,7 +214,7 @@ def test_numerical_gradient_mistakes(fn, diagnosis):
 def test_numerical_gradient_hidden_messages_hide_values():
     with pytest.raises(CheckFailed) as info:
         ch04.check_numerical_gradient(_loop("forward"), cases=HIDDEN_GRADIENT_CASES, hidden=True)
-    assert info.value.diagnosis == "forward-difference"
+    assert info.value.diagnosis == "one-sided-difference"
     assert "hidden case 1" in info.value.message and "you have" not in info.value.message
 
 
@@ -309,7 +309,7 @@ def test_upstream_correct_alternatives(fn):
     (_upstream_variant("ignored"), "ignored-upstream"),
     (_upstream_variant("no-copy"), "output-overwritten"),
     (_upstream_variant("over-h"), "central-over-h"),
-    (_upstream_variant("forward"), "forward-difference"),
+    (_upstream_variant("forward"), "one-sided-difference"),
     (upstream_not_summed, "not-summed"),
     (lambda f, x, upstream, h=1e-5: upstream * 1.0, "not-summed"),
 ])
@@ -580,7 +580,7 @@ def test_dual_passes():
     (dict(mul="half"), "half-product-rule"),
     (dict(lift_deriv=1.0), "constant-derivative"),
     (dict(exp="chain"), "forgot-chain-rule"),
-    (dict(exp="local"), "forgot-local-grad"),
+    (dict(exp="local"), "forgot-local-gradient"),
     (dict(seed=0.0), "seed-zero"),
     (dict(seed="value"), "returned-value"),
 ])

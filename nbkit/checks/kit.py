@@ -221,14 +221,16 @@ class Exercise:
     # -- judging an answer --------------------------------------------------------
     def judge(self, answer, reference, *, name: str, case: str, mistakes: Sequence[Mistake] = (),
               args: Sequence = (), tol: float = TOL, param_name: Optional[str] = None,
-              batch_size: Optional[int] = None, inputs=(), snapshots=None, otherwise: str = "") -> None:
+              batch_size: Optional[int] = None, inputs=(), snapshots=None, otherwise: str = "",
+              shapes: bool = True) -> None:
         """Return if ``answer`` is ``reference``; otherwise fail with the best explanation.
 
         In order: a classic mistake from ``mistakes`` (called with ``args``); for arrays, the
         shape checker (:func:`nbkit.shapes.diagnose`: transposed, missing batch sum, scaled,
         aliased input, ...) worded with ``name`` and ``param_name``; else "wrong values",
         followed by ``otherwise`` (the idea to revisit). Values are quoted only in visible
-        checks.
+        checks. ``shapes=False`` skips the shape checker, whose wording is about gradients of a
+        loss, for exercises on another topic (e.g. a numerical gradient's formula).
         """
         if close(answer, reference, tol):
             return
@@ -237,7 +239,7 @@ class Exercise:
             self.fail(f"{name} is wrong ({case}). {mistake.explain(*args)}" + self._got(answer, reference),
                       mistake.tag)
         ref = _as_numbers(reference)
-        if ref is not None and ref.ndim >= 1 and not isinstance(reference, tuple):
+        if shapes and ref is not None and ref.ndim >= 1 and not isinstance(reference, tuple):
             from nbkit.shapes import diagnose
 
             result = diagnose(answer, ref, name=name, param_name=param_name, batch_size=batch_size,

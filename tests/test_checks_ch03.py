@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 from nbkit.checks import ch03
-from nbkit.feedback import CheckFailed
 
 HIDDEN_SIZES = {  # other sizes than the visible cases, including square ones
     "score": [(3, 3, 11), (1, 4, 12), (5, 2, 13)],
@@ -19,11 +18,6 @@ HIDDEN_SIZES = {  # other sizes than the visible cases, including square ones
 }
 
 
-def expect(check, answer, diagnosis, **kwargs):
-    with pytest.raises(CheckFailed) as info:
-        check(answer, **kwargs)
-    assert info.value.diagnosis == diagnosis, str(info.value)
-    return info.value
 
 
 def sigmoid(z):
@@ -89,15 +83,14 @@ def test_score_grads_correct_alternatives_pass(answer, capsys):
     ("x-delta", "transposed"), ("db-row", "row-vs-column"), ("db-flat", "row-vs-column"),
     ("sigma-not-derivative", "wrong-values"), ("sign", "sign-flipped"), ("modifies-x", "input-modified"),
 ])
-def test_score_grads_wrong_answers(kind, diagnosis):
-    err = expect(ch03.check_score_grads, _score_variant(kind), diagnosis)
+def test_score_grads_wrong_answers(kind, diagnosis, rejects):
+    err = rejects(ch03.check_score_grads, _score_variant(kind), diagnosis=diagnosis)
     if kind == "x-delta":
         assert "(4, 3)" in err.message and "(3, 4)" in err.message and "delta^T x^T" in err.message
 
 
-def test_score_grads_transpose_found_on_square_hidden_case():
-    err = expect(ch03.check_score_grads, _score_variant("x-delta"), "transposed",
-                 cases=[(3, 3, 11)], hidden=True)
+def test_score_grads_transpose_found_on_square_hidden_case(rejects):
+    err = rejects(ch03.check_score_grads, _score_variant("x-delta"), cases=[(3, 3, 11)], hidden=True, diagnosis="transposed")
     assert "hidden case 1" in err.message
 
 
@@ -192,8 +185,8 @@ def test_matmul_correct_alternatives_pass(answer):
     (MatMulDWTransposed, "transposed"), (MatMulAccumulates, "accumulated"),
     (MatMulNeverWrites, "wrong-values"), (MatMulForwardTransposed, "wrong-forward"),
 ])
-def test_matmul_wrong_answers(answer, diagnosis):
-    err = expect(ch03.check_matmul, answer, diagnosis)
+def test_matmul_wrong_answers(answer, diagnosis, rejects):
+    err = rejects(ch03.check_matmul, answer, diagnosis=diagnosis)
     if answer is MatMulRebinds:
         assert "self.grads[0][...] = dW" in err.message
     if answer is MatMulDxNoTranspose:
@@ -203,8 +196,8 @@ def test_matmul_wrong_answers(answer, diagnosis):
         assert "gufunc" not in err.message
 
 
-def test_matmul_dW_transposed_on_square_hidden_case_by_values():
-    err = expect(ch03.check_matmul, MatMulDWTransposed, "transposed", cases=[(3, 3, 3, 11)], hidden=True)
+def test_matmul_dW_transposed_on_square_hidden_case_by_values(rejects):
+    err = rejects(ch03.check_matmul, MatMulDWTransposed, cases=[(3, 3, 3, 11)], hidden=True, diagnosis="transposed")
     assert "x^T dL/dy" in err.message
 
 
@@ -246,15 +239,15 @@ def test_repeat_correct_alternatives_pass(answer):
     (lambda self, dout: dout.mean(axis=0, keepdims=True), "scaled-by-batch"),
     (lambda self, dout: dout[:1].copy(), "wrong-values"),
 ])
-def test_repeat_wrong_answers(backward, diagnosis):
-    expect(ch03.check_repeat, _repeat_variant(backward), diagnosis)
+def test_repeat_wrong_answers(backward, diagnosis, rejects):
+    rejects(ch03.check_repeat, _repeat_variant(backward), diagnosis=diagnosis)
 
 
-def test_repeat_forward_without_rows():
+def test_repeat_forward_without_rows(rejects):
     class FlatRepeat(Repeat):
         def forward(self, x):
             return np.tile(x.ravel(), self.N)  # (N*D,), not (N, D)
-    expect(ch03.check_repeat, FlatRepeat, "wrong-forward")
+    rejects(ch03.check_repeat, FlatRepeat, diagnosis="wrong-forward")
 
 
 class Sum:
@@ -297,8 +290,8 @@ def test_sum_correct_alternatives_pass(answer):
     (_sum_variant(forward=lambda self, x: (setattr(self, "N", x.shape[0]), x.sum(axis=1, keepdims=True))[1]),
      "wrong-forward"),
 ])
-def test_sum_wrong_answers(variant, diagnosis):
-    err = expect(ch03.check_sum, variant, diagnosis)
+def test_sum_wrong_answers(variant, diagnosis, rejects):
+    err = rejects(ch03.check_sum, variant, diagnosis=diagnosis)
     if diagnosis == "wrong-shape":
         assert "np.repeat(dout, N, axis=0)" in err.message
 
@@ -354,34 +347,32 @@ def test_affine_correct_alternatives_pass(answer):
     (dict(dW=lambda dout, x, W, b: x.T @ dout + 0 * W + np.eye(*W.shape)), "wrong-values"),
     (dict(dx=lambda dout, x, W, b: x), "aliased-input"),
 ])
-def test_affine_wrong_answers(override, diagnosis):
-    expect(ch03.check_affine_backward, _affine_variant(**override), diagnosis)
+def test_affine_wrong_answers(override, diagnosis, rejects):
+    rejects(ch03.check_affine_backward, _affine_variant(**override), diagnosis=diagnosis)
 
 
-def test_affine_hidden_messages_show_no_values():
-    err = expect(ch03.check_affine_backward,
-                 _affine_variant(dW=lambda dout, x, W, b: x.T @ dout + np.eye(*W.shape)), "wrong-values",
-                 cases=[(3, 4, 2, 11)], hidden=True)
+def test_affine_hidden_messages_show_no_values(rejects):
+    err = rejects(ch03.check_affine_backward, _affine_variant(dW=lambda dout, x, W, b: x.T @ dout + np.eye(*W.shape)), cases=[(3, 4, 2, 11)], hidden=True, diagnosis="wrong-values")
     assert "hidden case 1" in err.message and " is expected" not in err.message
     assert "N=" not in err.message
 
 
-def test_affine_modifying_dout_in_place():
+def test_affine_modifying_dout_in_place(rejects):
     def answer(dout, cache):
         x, W, b = cache
         dout -= dout.mean(axis=0)  # "centring" the upstream gradient in place
         return dout @ W.T, x.T @ dout, dout.sum(axis=0)
-    expect(ch03.check_affine_backward, answer, "input-modified")
+    rejects(ch03.check_affine_backward, answer, diagnosis="input-modified")
 
 
-def test_affine_wrong_count():
-    expect(ch03.check_affine_backward, lambda dout, cache: (dout, dout), "wrong-count")
+def test_affine_wrong_count(rejects):
+    rejects(ch03.check_affine_backward, lambda dout, cache: (dout, dout), diagnosis="wrong-count")
 
 
-def test_not_implemented_stub_says_so():
+def test_not_implemented_stub_says_so(rejects):
     def stub(dout, cache):
         raise NotImplementedError()
-    expect(ch03.check_affine_backward, stub, "not-implemented")
+    rejects(ch03.check_affine_backward, stub, diagnosis="not-implemented")
 
 
 # -- sgd_step -----------------------------------------------------------------------------------
@@ -437,23 +428,23 @@ def test_sgd_correct_alternatives_pass(answer):
     (sgd_rebinds, "rebound"), (sgd_local_name, "rebound"), (sgd_ascends, "sign-flipped"),
     (sgd_forgets_lr, "wrong-values"), (sgd_scales_grads, "input-modified"),
 ])
-def test_sgd_wrong_answers(answer, diagnosis):
-    err = expect(ch03.check_sgd_step, answer, diagnosis)
+def test_sgd_wrong_answers(answer, diagnosis, rejects):
+    err = rejects(ch03.check_sgd_step, answer, diagnosis=diagnosis)
     if answer is sgd_local_name:
         assert "did not move" in err.message and "chain rule" not in err.message  # hole 7
     if answer is sgd_forgets_lr:
         assert "10 times" in err.message
 
 
-def test_forward_messages_name_the_shapes():
+def test_forward_messages_name_the_shapes(rejects):
     class NoneForward(Repeat):
         def forward(self, x):
             return None
-    err = expect(ch03.check_repeat, NoneForward, "wrong-forward")
+    err = rejects(ch03.check_repeat, NoneForward, diagnosis="wrong-forward")
     assert "NoneType" in err.message
     flat_sum = _sum_variant(forward=lambda self, x: (setattr(self, "N", x.shape[0]), x.sum(axis=0))[1])
-    assert "keepdims=True" in expect(ch03.check_sum, flat_sum, "wrong-forward").message
-    assert "keepdims" not in expect(ch03.check_matmul, MatMulForwardTransposed, "wrong-forward").message
+    assert "keepdims=True" in rejects(ch03.check_sum, flat_sum, diagnosis="wrong-forward").message
+    assert "keepdims" not in rejects(ch03.check_matmul, MatMulForwardTransposed, diagnosis="wrong-forward").message
 
 
 def test_sum_backward_may_return_a_read_only_broadcast_view(accepts):

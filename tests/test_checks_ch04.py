@@ -6,13 +6,6 @@ import numpy as np
 import pytest
 
 from nbkit.checks import ch04
-from nbkit.feedback import CheckFailed
-
-
-def diagnosis_of(check, *args, **kwargs):
-    with pytest.raises(CheckFailed) as info:
-        check(*args, **kwargs)
-    return info.value.diagnosis
 
 
 HIDDEN_GRADIENT_CASES = [
@@ -48,8 +41,8 @@ def test_differences_pass():
     (lambda f, x, h=1e-5: (f(x + h) - f(x - h)) / h, "central-over-h"),
     (lambda f, x, h=1e-5: (f(x) - f(x - h)) / h, "one-sided-difference"),
 ])
-def test_central_difference_mistakes(central, diagnosis):
-    assert diagnosis_of(ch04.check_differences, forward_ok, central) == diagnosis
+def test_central_difference_mistakes(central, diagnosis, rejects):
+    rejects(ch04.check_differences, forward_ok, central, diagnosis=diagnosis)
 
 
 @pytest.mark.parametrize("forward,diagnosis", [
@@ -57,14 +50,14 @@ def test_central_difference_mistakes(central, diagnosis):
     (lambda f, x, h=1e-5: (f(x + h) - f(x)) / (2 * h), "forward-over-2h"),
     (lambda f, x, h=1e-5: (f(x) - f(x - h)) / h, "one-sided-difference"),
 ])
-def test_forward_difference_mistakes(forward, diagnosis):
-    assert diagnosis_of(ch04.check_differences, forward, central_ok) == diagnosis
+def test_forward_difference_mistakes(forward, diagnosis, rejects):
+    rejects(ch04.check_differences, forward, central_ok, diagnosis=diagnosis)
 
 
-def test_differences_not_implemented():
+def test_differences_not_implemented(rejects):
     def stub(f, x, h=1e-5):
         raise NotImplementedError()
-    assert diagnosis_of(ch04.check_differences, stub, central_ok) == "not-implemented"
+    rejects(ch04.check_differences, stub, central_ok, diagnosis="not-implemented")
 
 
 # --- 2. numerical_gradient ---------------------------------------------------------
@@ -207,24 +200,23 @@ def numgrad_copy_drift(f, x, h=1e-5):
     (lambda f, x, h=1e-5: numgrad_ok(f, x, h).ravel(), "wrong-shape"),
     (lambda f, x, h=1e-5: None, "returned-none"),
 ])
-def test_numerical_gradient_mistakes(fn, diagnosis):
-    assert diagnosis_of(ch04.check_numerical_gradient, fn) == diagnosis
+def test_numerical_gradient_mistakes(fn, diagnosis, rejects):
+    rejects(ch04.check_numerical_gradient, fn, diagnosis=diagnosis)
 
 
-def test_numerical_gradient_hidden_messages_hide_values():
-    with pytest.raises(CheckFailed) as info:
-        ch04.check_numerical_gradient(_loop("forward"), cases=HIDDEN_GRADIENT_CASES, hidden=True)
-    assert info.value.diagnosis == "one-sided-difference"
-    assert "hidden case 1" in info.value.message and "you have" not in info.value.message
+def test_numerical_gradient_hidden_messages_hide_values(rejects):
+    err = rejects(ch04.check_numerical_gradient, _loop("forward"), cases=HIDDEN_GRADIENT_CASES, hidden=True,
+                  diagnosis="one-sided-difference", says=("hidden case 1",))
+    assert "you have" not in err.message
 
 
-def test_numerical_gradient_step_scaling_hits_zero_entry():
+def test_numerical_gradient_step_scaling_hits_zero_entry(rejects):
     cases = [(lambda a: float(np.sum(a ** 2 + a)), np.array([0.0, 0.5, -0.5]), 1e-3)]
     with np.errstate(all="ignore"):
-        assert diagnosis_of(ch04.check_numerical_gradient, _loop("scaled"), cases=cases) == "step-scaled-by-x"
+        rejects(ch04.check_numerical_gradient, _loop("scaled"), cases=cases, diagnosis="step-scaled-by-x")
 
 
-def test_numerical_gradient_nan_names_zero_entry():
+def test_numerical_gradient_nan_names_zero_entry(rejects):
     def scaled_step_and_denominator(f, x, h=1e-5):  # divides by the (zero) step at x = 0
         grad = np.zeros(x.shape)
         for idx in np.ndindex(x.shape):
@@ -238,9 +230,9 @@ def test_numerical_gradient_nan_names_zero_entry():
             grad[idx] = (plus - minus) / (2 * step)
         return grad
     cases = [(lambda a: float(np.sum(a ** 2 + a)), np.array([0.0, 0.5, -0.5]), 1e-3)]
-    with np.errstate(all="ignore"), pytest.raises(CheckFailed) as info:
-        ch04.check_numerical_gradient(scaled_step_and_denominator, cases=cases)
-    assert info.value.diagnosis == "nan" and "equal to 0" in info.value.message
+    with np.errstate(all="ignore"):
+        rejects(ch04.check_numerical_gradient, scaled_step_and_denominator, cases=cases, diagnosis="nan",
+                says=("equal to 0",))
 
 
 # --- 3. numerical_gradient_upstream -------------------------------------------------
@@ -313,16 +305,16 @@ def test_upstream_correct_alternatives(fn):
     (upstream_not_summed, "not-summed"),
     (lambda f, x, upstream, h=1e-5: upstream * 1.0, "not-summed"),
 ])
-def test_upstream_mistakes(fn, diagnosis):
-    assert diagnosis_of(ch04.check_numerical_gradient_upstream, fn) == diagnosis
+def test_upstream_mistakes(fn, diagnosis, rejects):
+    rejects(ch04.check_numerical_gradient_upstream, fn, diagnosis=diagnosis)
 
 
-def test_upstream_not_restored():
+def test_upstream_not_restored(rejects):
     def fn(f, x, upstream, h=1e-5):
         grad = upstream_ok(f, x, upstream, h)
         x[0] += h  # leaves x moved
         return grad
-    assert diagnosis_of(ch04.check_numerical_gradient_upstream, fn) == "not-restored"
+    rejects(ch04.check_numerical_gradient_upstream, fn, diagnosis="not-restored")
 
 
 # --- 4. rel_error -----------------------------------------------------------------
@@ -375,9 +367,9 @@ def _rel_variant(form):
     ("no-guard", "divided-by-zero"), ("mean", "mean-not-max"), ("signed", "signed-difference"),
     ("sum", "abs-of-sum"), ("array", "returned-array"),
 ])
-def test_rel_error_mistakes(form, diagnosis):
+def test_rel_error_mistakes(form, diagnosis, rejects):
     with np.errstate(all="ignore"):
-        assert diagnosis_of(ch04.check_rel_error, _rel_variant(form)) == diagnosis
+        rejects(ch04.check_rel_error, _rel_variant(form), diagnosis=diagnosis)
 
 
 def test_rel_error_max_denominator_is_a_correct_alternative(capsys):
@@ -429,20 +421,20 @@ def test_fixed_grad_check_passes():
     ({"one-sided"}, "divided-by-zero"),
     ({"denominator", "rows"}, "nudged-a-row"),
 ])
-def test_fixed_grad_check_remaining_bugs(bugs, diagnosis):
+def test_fixed_grad_check_remaining_bugs(bugs, diagnosis, rejects):
     with np.errstate(all="ignore"):
-        assert diagnosis_of(ch04.check_fixed_grad_check, fixed_partial(bugs)) == diagnosis
+        rejects(ch04.check_fixed_grad_check, fixed_partial(bugs), diagnosis=diagnosis)
 
 
-def test_fixed_grad_check_unrecognised():
-    assert diagnosis_of(ch04.check_fixed_grad_check, lambda f, x, g, h=1e-5: 0.5) == "still-buggy"
+def test_fixed_grad_check_unrecognised(rejects):
+    rejects(ch04.check_fixed_grad_check, lambda f, x, g, h=1e-5: 0.5, diagnosis="still-buggy")
 
 
-def test_fixed_grad_check_one_sided_with_a_floor():
+def test_fixed_grad_check_one_sided_with_a_floor(rejects):
     def fn(f, x, analytic_grad, h=1e-5):
         num = numgrad_ok(f, x, h)
         return float(np.max(np.abs(num - analytic_grad) / np.maximum(np.abs(analytic_grad), 1e-8)))
-    assert diagnosis_of(ch04.check_fixed_grad_check, fn) == "one-sided-denominator"
+    rejects(ch04.check_fixed_grad_check, fn, diagnosis="one-sided-denominator")
 
 
 # --- 6. check_layer ---------------------------------------------------------------
@@ -506,8 +498,8 @@ def check_layer_one_sided(layer, x, upstream, seed, h=1e-5):
     (check_layer_not_restored, "not-restored"),
     (check_layer_one_sided, "wrong-values"),
 ])
-def test_check_layer_mistakes(fn, diagnosis):
-    assert diagnosis_of(ch04.check_check_layer, fn) == diagnosis
+def test_check_layer_mistakes(fn, diagnosis, rejects):
+    rejects(ch04.check_check_layer, fn, diagnosis=diagnosis)
 
 
 def test_dropout_layer_fixture_is_right():
@@ -584,5 +576,5 @@ def test_dual_passes():
     (dict(seed=0.0), "seed-zero"),
     (dict(seed="value"), "returned-value"),
 ])
-def test_dual_mistakes(kwargs, diagnosis):
-    assert diagnosis_of(ch04.check_dual, *make_dual(**kwargs)) == diagnosis
+def test_dual_mistakes(kwargs, diagnosis, rejects):
+    rejects(ch04.check_dual, *make_dual(**kwargs), diagnosis=diagnosis)

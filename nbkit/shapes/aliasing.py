@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .result import Finding
+from .verdict import Finding
 from .wording import fmt_index, fmt_number, fmt_shape, worst_index
 
 

@@ -342,3 +342,76 @@ def test_a_crash_on_a_hidden_case_names_the_case_not_its_values(rejects):
     err = rejects(ch01.check_mul_gate, CrashesOnNegatives, cases=[(1.25, 3.5, 0.75), (-2.75, 0.5, 1.5)], hidden=True, diagnosis="raised-ValueError")
     assert "hidden case 2" in err.message
     assert not any(v in err.message for v in ["2.75", "1.25", "3.5", "0.75", "1.5"])
+
+
+# ---------------------------------------------------------------- holes found by real code (issue 9)
+
+def forward_ignoring_inputs(graph, inputs):
+    """Hole 1: evaluates the op nodes but never writes `inputs` into the input nodes."""
+    node = None
+    for node in graph.order():
+        if not node.is_input:
+            node.value = node.gate.forward(*[graph.nodes[p].value for p in node.inputs])
+    return node.value
+
+
+def test_hole1_forward_pass_that_never_writes_inputs_is_caught(rejects):
+    rejects(ch01.check_forward_pass, forward_ignoring_inputs, diagnosis="inputs-not-set", says=("inputs",))
+    rejects(ch01.check_forward_pass, forward_ignoring_inputs, graphs=ch01.example_graphs(seed=7), hidden=True,
+            diagnosis="inputs-not-set")
+
+
+def backward_recursive_per_path(graph, output):
+    """Hole 2: micrograd's first commit: recurse along every path, passing on the gradient
+    accumulated so far at each visit (a node feeding two gates is visited twice)."""
+    grads = {name: 0.0 for name in graph.nodes}
+    grads[output] = 1.0
+
+    def visit(name):
+        node = graph.nodes[name]
+        if node.is_input:
+            return
+        down = node.gate.backward(grads[name])
+        down = down if isinstance(down, tuple) else (down,)
+        for parent, g in zip(node.inputs, down):
+            grads[parent] += g
+            visit(parent)
+
+    visit(output)
+    return grads
+
+
+def test_hole2_recursive_backward_that_visits_a_node_once_per_path_is_caught(rejects):
+    assert any(len(g.consumers(n)) > 1 for g in ch01.example_graphs().values() for n in g.nodes
+               if not g.nodes[n].is_input), "a graph where an intermediate node feeds two gates"
+    rejects(ch01.check_backward_pass, backward_recursive_per_path, diagnosis="visited-per-path",
+            says=("reversed(graph.order())",))
+    rejects(ch01.check_backward_pass, backward_recursive_per_path, graphs=ch01.example_graphs(seed=11),
+            hidden=True, diagnosis="visited-per-path")
+
+
+class MulGateMisspelt:
+    def foward(self, x, y):  # noqa: D102 - the misspelling is the point
+        self.x, self.y = x, y
+        return x * y
+
+    def backward(self, upstream):
+        return upstream * self.y, upstream * self.x
+
+
+def test_hole5_misspelt_method_and_missing_returns_are_one_sentence(rejects):
+    rejects(ch01.check_mul_gate, MulGateMisspelt, diagnosis="missing-method", says=("`foward`", "`forward`"))
+    rejects(ch01.check_mul_gate, make_gate(lambda x, y: x * y, lambda x, y, u: None), diagnosis="returned-none",
+            says=("return",))
+    err = rejects(ch01.check_mul_gate, make_gate(lambda x, y: x * y, lambda x, y, u: None), diagnosis="returned-none")
+    assert "single value" not in err.message
+
+
+def test_hole7_neuron_dx_built_from_x_is_named(rejects):
+    def dx_from_x(w, x):
+        z = w[0] * x[0] + w[1] * x[1] + w[2]
+        s = 1 / (1 + math.exp(-z))
+        d = s * (1 - s)
+        return s, d * np.array([x[0], x[1], 1.0]), d * np.array([x[0], x[1]])
+
+    rejects(ch01.check_neuron, dx_from_x, diagnosis="own-value", says=("dx is built from x", "w_i"))

@@ -452,3 +452,12 @@ def test_sum_backward_may_return_a_read_only_broadcast_view(accepts):
     accepts(ch03.check_sum, _sum_variant(backward=lambda self, dout: np.broadcast_to(dout, (self.N, dout.shape[1]))))
     accepts(ch03.check_sum, _sum_variant(backward=lambda self, dout: np.broadcast_to(dout, (self.N, dout.shape[1]))),
             cases=HIDDEN_SIZES["node"], hidden=True)
+
+
+def test_hole5_a_misspelt_method_is_named_not_a_traceback(rejects):
+    """Issue 9, hole 5: `foward` gets one sentence naming the method, not an AttributeError from ch03.py."""
+    misspelt = type("MatMulMisspelt", (MatMul,), {"foward": MatMul.forward, "forward": None})
+    rejects(ch03.check_matmul, misspelt, diagnosis="missing-method", says=("`forward`", "`foward`"))
+    no_backward = type("SumNoBackward", (), {"forward": Sum.forward})
+    rejects(ch03.check_sum, no_backward, diagnosis="missing-method", says=("`backward`",))
+    rejects(ch03.check_repeat, Repeat(3), diagnosis="not-a-class")

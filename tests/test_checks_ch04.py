@@ -1,6 +1,7 @@
 """Notebook 04 checks: classic wrong answers are rejected with the right diagnosis,
 correct alternatives pass, visible and hidden cases alike."""
 import math
+import re
 
 import numpy as np
 import pytest
@@ -578,3 +579,70 @@ def test_dual_passes():
 ])
 def test_dual_mistakes(kwargs, diagnosis, rejects):
     rejects(ch04.check_dual, *make_dual(**kwargs), diagnosis=diagnosis)
+
+
+# --- holes found by real code (issue 9) ------------------------------------------
+
+def numgrad_cs224n(f, x, h=1e-5):
+    """CS224n's idiom: restore x arithmetically (x[ix] += h; ...; x[ix] -= 2h; ...; x[ix] += h)."""
+    grad = np.zeros(x.shape)
+    it = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])
+    while not it.finished:
+        ix = it.multi_index
+        x[ix] += h
+        fxph = f(x)
+        x[ix] -= 2 * h
+        fxmh = f(x)
+        x[ix] += h
+        grad[ix] = (fxph - fxmh) / (2 * h)
+        it.iternext()
+    return grad
+
+
+def upstream_cs224n(f, x, upstream, h=1e-5):
+    grad = np.zeros(x.shape)
+    for ix in np.ndindex(x.shape):
+        x[ix] += h
+        plus = np.array(f(x), dtype=float)
+        x[ix] -= 2 * h
+        minus = np.array(f(x), dtype=float)
+        x[ix] += h
+        grad[ix] = np.sum(upstream * (plus - minus)) / (2 * h)
+    return grad
+
+
+def _drifting_cases():
+    """Cases at h = 1e-5 where x + h - 2h + h is not x in floating point (a rounding drift)."""
+    rng = np.random.default_rng(5)
+    x = rng.uniform(-1, 1, (3, 4))
+    drifted = x.copy()
+    drifted += 1e-5
+    drifted -= 2e-5
+    drifted += 1e-5
+    assert np.any(drifted != x), "the case must make the arithmetic restore drift"
+    return [(lambda a: float(np.sum(np.sin(a)) + 0.5 * np.sum(a) ** 2), x, 1e-5)]
+
+
+def test_hole3_arithmetic_restore_within_a_few_ulps_is_accepted(accepts):
+    accepts(ch04.check_numerical_gradient, numgrad_cs224n, cases=_drifting_cases())
+    accepts(ch04.check_numerical_gradient, numgrad_cs224n, cases=_drifting_cases(), hidden=True)
+    f, x, h = _drifting_cases()[0]
+    upstream = np.random.default_rng(6).standard_normal((3, 4))
+    accepts(ch04.check_numerical_gradient_upstream, upstream_cs224n,
+            cases=[(lambda a: np.tanh(a) * 2.0, x, upstream, h)])
+
+
+def test_hole3_a_real_missing_restore_is_named_with_full_precision(rejects):
+    def never_restores(f, x, h=1e-5):
+        grad = np.zeros(x.shape)
+        for ix in np.ndindex(x.shape):
+            old = x[ix]
+            x[ix] = old + h
+            plus = f(x)
+            x[ix] = old - h
+            grad[ix] = (plus - f(x)) / (2 * h)
+        return grad
+
+    err = rejects(ch04.check_numerical_gradient, never_restores, cases=_drifting_cases(), diagnosis="not-restored")
+    before, after = re.search(r"was (\S+) before the call and (\S+) after", err.message).groups()
+    assert before != after and len(before) > 10  # full precision, never two identical numbers

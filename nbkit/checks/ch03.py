@@ -227,7 +227,10 @@ REPEAT_HINTS = {
     "row-vs-column": "x is a row (1, D), so dx must be a row too: np.sum(dout, axis=0, keepdims=True).",
     "wrong-axis": "Sum over axis 0, the N copies, not axis 1, the D features.",
 }
+_REPEAT_FACTOR = ("Each of the N copies passes its gradient back with local gradient exactly +1, so dx is the plain "
+                  "sum of dout's rows, with no sign or factor.\nTry: np.sum(dout, axis=0, keepdims=True).")
 REPEAT_ADVICE = {
+    "sign-flipped": _REPEAT_FACTOR, "scaled-by-2": _REPEAT_FACTOR, "scaled-by-half": _REPEAT_FACTOR,
     "scaled-by-batch": "Each of the N copies passes its gradient on with local gradient 1, so the copies' "
                        "gradients add up: a mean divides their sum by N, which Repeat's forward never did.\n"
                        "Try: np.sum(dout, axis=0, keepdims=True), not np.mean.",
@@ -236,7 +239,10 @@ SUM_HINTS = {
     "wrong-shape": "Sum's backward is a Repeat: each of the N rows of x entered the sum with local gradient 1, "
                    "so every row of dx is a copy of dout: np.repeat(dout, N, axis=0).",
 }
+_SUM_FACTOR = ("Every row of x enters the sum with local gradient exactly +1, so every row of dx is dout itself, "
+               "with no sign or factor.\nTry: np.repeat(dout, N, axis=0).")
 SUM_ADVICE = {
+    "sign-flipped": _SUM_FACTOR, "scaled-by-2": _SUM_FACTOR, "scaled-by-half": _SUM_FACTOR,
     "scaled-by-batch": "The local gradient of a sum is 1 for every term, not 1/N (that would be a mean, which "
                        "Sum's forward does not take).\nTry: every row of dx is dout itself: np.repeat(dout, N, axis=0).",
     "aliased-input": "A writeable view of dout lets a later in-place update of either array change the other. "

@@ -48,6 +48,7 @@ MISTAKES = {
         ("sign-flipped", swap(("param -= lr * grad", "param += lr * grad"))),
         ("wrong-values", swap(("param -= lr * grad", "param -= grad"))),
         ("input-modified", swap(("param -= lr * grad", "grad *= lr\n        param -= grad"))),
+        ("rebound", swap(("param -= lr * grad", "param = param - lr * grad"))),  # the loop variable (issue 9)
     ],
 }
 

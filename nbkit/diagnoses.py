@@ -35,6 +35,8 @@ DIAGNOSES: Dict[str, str] = {
     "not-a-class": "A check was handed an instance or function where the class itself was asked for.",
     "wrong-forward": "The forward pass computes the wrong value, so its backward cannot be judged.",
     "stale-cache": "backward used values cached by an earlier forward call, not the latest one.",
+    "missing-method": "The learner's class lacks a method the exercise asks for (often a misspelling, e.g. foward).",
+    "all-zero": "Every entry of the gradient is 0: it was never written into, or was built as an integer array.",
     # -- shape convention (nbkit.shapes) ------------------------------------------------
     "ok": "The gradient has the parameter's shape and the expected values.",
     "not-an-array": "The function returned nothing, or something that is not a numeric array.",
@@ -42,8 +44,8 @@ DIAGNOSES: Dict[str, str] = {
                       "the upstream gradient and the cache untouched.",
     "aliased-input": "The function returned a writeable view of an array it was given, so a "
                      "later in-place update of one silently changes the other.",
-    "rebound": "A slot of the gradient list was rebound to a new array instead of written "
-               "into, so whoever holds the old array (an optimizer) never sees the update.",
+    "rebound": "A name or list slot was rebound to a new array instead of written into, so whoever "
+               "holds the old array (a layer, an optimizer) never sees the update.",
     "wrong-shape": "The result does not have the expected shape (a gradient must be shaped "
                    "like its parameter so that theta -= lr * grad works).",
     "transposed": "The result holds the transpose of the right answer: a product was "
@@ -80,13 +82,14 @@ DIAGNOSES: Dict[str, str] = {
     "multiplied-branch": "At a branch, the gradients were multiplied instead of summed.",
     "sigmoid-derivative": "The sigmoid's local gradient was taken as sigma(z) instead of sigma(z)(1 - sigma(z)).",
     "bias-gradient": "The bias got no gradient although it adds straight into z.",
-    "forgot-chain": "The gradient stops before a gate: one local gradient of the chain is missing.",
     "forgot-chain-rule": "A derivative of a composition was taken without the inner function's derivative.",
-    "forgot-local-grad": "Upstream was passed on without multiplying by the gate's local gradient.",
     "forgot-local-gradient": "Upstream was passed on without multiplying by the gate's local gradient.",
     "wrong-order": "Nodes were visited in the wrong order (backward must run in reverse topological order).",
     "wrong-return": "The pass returned something other than what was asked (e.g. not the dictionary of values or gradients).",
     "missing-grad": "A node of the graph, or a parameter of a model, got no gradient.",
+    "inputs-not-set": "forward_pass never wrote the given inputs into the input nodes, so it evaluated the graph at old values.",
+    "visited-per-path": "A recursive backward visited a node once per path and passed on its gradient before "
+                        "all uses had added theirs, counting some paths twice.",
     # -- notebook 02: Jacobians ---------------------------------------------------------
     "broadcast-full": "f'(z) was broadcast over a full matrix instead of placed on a diagonal, diag(f'(z)).",
     "not-diagonal": "An elementwise map's Jacobian has entries off the diagonal.",
@@ -110,8 +113,8 @@ DIAGNOSES: Dict[str, str] = {
     "missing-transpose": "A factor of a matrix product lacks its transpose.",
     "not-summed": "Upstream times the local change was not summed over the output entries.",
     # -- notebook 04: gradient checking ----------------------------------------------------
-    "forward-difference": "A one-sided difference (f(x+h) - f(x)) / h, or one divided by 2h, was used where the central difference was asked.",
-    "backward-difference": "A one-sided difference (f(x) - f(x-h)) / h was used where the central difference was asked.",
+    "one-sided-difference": "A one-sided difference ((f(x+h) - f(x)) / h or (f(x) - f(x-h)) / h) was used where "
+                            "the central difference, or the other one-sided difference, was asked.",
     "central-over-h": "The central difference was divided by h instead of 2h.",
     "forward-over-2h": "A forward difference was divided by 2h.",
     "central-not-forward": "A central difference was used where a forward difference was asked.",
@@ -141,9 +144,9 @@ DIAGNOSES: Dict[str, str] = {
     # -- nbkit.gradcheck reports (one row per parameter) ---------------------------------
     "some-entries": "Some entries of the gradient disagree with the numerical gradient.",
     "missing": "A parameter has no analytic gradient.",
-    # -- to be merged into their one tag (issue 9) ---------------------------------------
-    "sign": "The result has the opposite sign (same as sign-flipped).",
-    "scaled": "The result is off by a constant factor.",
+    # -- the grader (nbkit.grading), outside any check -------------------------------------
+    "timeout": "The notebook ran out of time (an endless loop, or far too slow code) before the test cell finished.",
+    "kernel-died": "The notebook's kernel died (out of memory, or a crash) before the test cell finished.",
 }
 
 #: Open-ended families: ``raised-TypeError``, ``error-NameError``, ...

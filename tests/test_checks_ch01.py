@@ -25,12 +25,6 @@ def make_gate(forward, backward, *, two_inputs=True):
     return Gate
 
 
-def expect(diagnosis, check, *args, **kwargs):
-    with pytest.raises(CheckFailed) as info:
-        check(*args, **kwargs)
-    assert info.value.diagnosis == diagnosis, str(info.value)
-    assert len(info.value.message) > 40  # a sentence, not a bare tag
-    return info.value
 
 
 # ---------------------------------------------------------------- correct alternatives
@@ -134,9 +128,9 @@ def test_correct_alternatives_pass(capsys):
     ("mul-rule", lambda x, y, u: (u * y, u * x)),
     ("sign-flipped", lambda x, y, u: (-u, -u)),
 ])
-def test_add_gate_mistakes(diagnosis, backward):
+def test_add_gate_mistakes(diagnosis, backward, rejects):
     gate = make_gate(lambda x, y: x + y, backward)
-    expect(diagnosis, ch01.check_add_gate, gate)
+    rejects(ch01.check_add_gate, gate, diagnosis=diagnosis)
 
 
 @pytest.mark.parametrize("diagnosis, backward", [
@@ -145,11 +139,11 @@ def test_add_gate_mistakes(diagnosis, backward):
     ("add-rule", lambda x, y, u: (u, u)),
     ("sign-flipped", lambda x, y, u: (-u * y, -u * x)),
 ])
-def test_mul_gate_mistakes(diagnosis, backward):
+def test_mul_gate_mistakes(diagnosis, backward, rejects):
     gate = make_gate(lambda x, y: x * y, backward)
-    expect(diagnosis, ch01.check_mul_gate, gate)
+    rejects(ch01.check_mul_gate, gate, diagnosis=diagnosis)
     # The same mistakes are caught on the hidden cases, without revealing their values.
-    err = expect(diagnosis, ch01.check_mul_gate, gate, cases=[(1.5, -4.0, 0.5), (-2.5, -0.4, 2.0)], hidden=True)
+    err = rejects(ch01.check_mul_gate, gate, cases=[(1.5, -4.0, 0.5), (-2.5, -0.4, 2.0)], hidden=True, diagnosis=diagnosis)
     assert "1.5" not in err.message and "-4" not in err.message and "hidden case" in err.message
 
 
@@ -159,14 +153,14 @@ def test_mul_gate_mistakes(diagnosis, backward):
     ("forgot-upstream", lambda x, y, u: (1.0, 0.0) if x > y else (0.0, 1.0)),
     ("value-routed", lambda x, y, u: (u * max(x, y), 0.0) if x > y else (0.0, u * max(x, y))),
 ])
-def test_max_gate_mistakes(diagnosis, backward):
+def test_max_gate_mistakes(diagnosis, backward, rejects):
     gate = make_gate(lambda x, y: max(x, y), backward)
-    expect(diagnosis, ch01.check_max_gate, gate)
+    rejects(ch01.check_max_gate, gate, diagnosis=diagnosis)
 
 
-def test_wrong_forward_and_wrong_count_and_stale_cache():
-    expect("wrong-forward", ch01.check_mul_gate, make_gate(lambda x, y: x + y, lambda x, y, u: (u * y, u * x)))
-    expect("wrong-count", ch01.check_mul_gate, make_gate(lambda x, y: x * y, lambda x, y, u: u * y))
+def test_wrong_forward_and_wrong_count_and_stale_cache(rejects):
+    rejects(ch01.check_mul_gate, make_gate(lambda x, y: x + y, lambda x, y, u: (u * y, u * x)), diagnosis="wrong-forward")
+    rejects(ch01.check_mul_gate, make_gate(lambda x, y: x * y, lambda x, y, u: u * y), diagnosis="wrong-count")
 
     class Stale:
         def forward(self, x, y):
@@ -177,7 +171,7 @@ def test_wrong_forward_and_wrong_count_and_stale_cache():
         def backward(self, upstream):
             return upstream * self.y, upstream * self.x
 
-    expect("stale-cache", ch01.check_mul_gate, Stale)
+    rejects(ch01.check_mul_gate, Stale, diagnosis="stale-cache")
 
 
 @pytest.mark.parametrize("diagnosis, backward", [
@@ -186,7 +180,7 @@ def test_wrong_forward_and_wrong_count_and_stale_cache():
     ("averaged-branch", lambda u1, u2: (u1 + u2) / 2),
     ("multiplied-branch", lambda u1, u2: u1 * u2),
 ])
-def test_copy_gate_mistakes(diagnosis, backward):
+def test_copy_gate_mistakes(diagnosis, backward, rejects):
     class Gate:
         def forward(self, x):
             return x, x
@@ -194,7 +188,7 @@ def test_copy_gate_mistakes(diagnosis, backward):
         def backward(self, u1, u2):
             return backward(u1, u2)
 
-    expect(diagnosis, ch01.check_copy_gate, Gate)
+    rejects(ch01.check_copy_gate, Gate, diagnosis=diagnosis)
 
 
 def _neuron_with(dz_rule=None, swap=False, bias_zero=False, sign=1.0):
@@ -215,27 +209,27 @@ def _neuron_with(dz_rule=None, swap=False, bias_zero=False, sign=1.0):
     ("own-value", _neuron_with(swap=True)),
     ("bias-gradient", _neuron_with(bias_zero=True)),
     ("sign-flipped", _neuron_with(sign=-1.0)),
-    ("forgot-chain", _neuron_with(dz_rule=lambda s: 1.0)),
+    ("forgot-local-gradient", _neuron_with(dz_rule=lambda s: 1.0)),
 ])
-def test_neuron_mistakes(diagnosis, neuron):
-    expect(diagnosis, ch01.check_neuron, neuron)
+def test_neuron_mistakes(diagnosis, neuron, rejects):
+    rejects(ch01.check_neuron, neuron, diagnosis=diagnosis)
 
 
-def test_neuron_wrong_shape_and_not_implemented():
-    expect("wrong-shape", ch01.check_neuron, lambda w, x: (0.5, np.zeros((3, 1)), np.zeros(2)))
+def test_neuron_wrong_shape_and_not_implemented(rejects):
+    rejects(ch01.check_neuron, lambda w, x: (0.5, np.zeros((3, 1)), np.zeros(2)), diagnosis="wrong-shape")
 
     def stub(w, x):
         raise NotImplementedError()
 
-    err = expect("not-implemented", ch01.check_neuron, stub)
+    err = rejects(ch01.check_neuron, stub, diagnosis="not-implemented")
     assert "raise NotImplementedError()" in err.message
 
 
-def test_learner_crash_points_at_their_line():
+def test_learner_crash_points_at_their_line(rejects):
     def crashing(w, x):
         return w[0] * x[5]  # IndexError in the learner's code
 
-    err = expect("raised-IndexError", ch01.check_neuron, crashing)
+    err = rejects(ch01.check_neuron, crashing, diagnosis="raised-IndexError")
     assert "x[5]" in err.message
 
 
@@ -265,8 +259,8 @@ def forward_returning_nothing(graph, inputs):
     ("wrong-values", forward_without_setting_values),
     ("wrong-return", forward_returning_nothing),
 ])
-def test_forward_pass_mistakes(diagnosis, fn):
-    expect(diagnosis, ch01.check_forward_pass, fn)
+def test_forward_pass_mistakes(diagnosis, fn, rejects):
+    rejects(ch01.check_forward_pass, fn, diagnosis=diagnosis)
 
 
 def backward_overwriting(graph, output):
@@ -313,13 +307,12 @@ def backward_ignoring_upstream(graph, output):
     ("wrong-order", backward_in_forward_order),
     ("wrong-values", backward_ignoring_upstream),
 ])
-def test_backward_pass_mistakes(diagnosis, fn):
-    expect(diagnosis, ch01.check_backward_pass, fn)
+def test_backward_pass_mistakes(diagnosis, fn, rejects):
+    rejects(ch01.check_backward_pass, fn, diagnosis=diagnosis)
 
 
-def test_hidden_backward_messages_show_no_values():
-    err = expect("wrong-order", ch01.check_backward_pass, backward_in_forward_order,
-                 graphs=ch01.example_graphs(seed=11), hidden=True)
+def test_hidden_backward_messages_show_no_values(rejects):
+    err = rejects(ch01.check_backward_pass, backward_in_forward_order, graphs=ch01.example_graphs(seed=11), hidden=True, diagnosis="wrong-order")
     graphs = ch01.example_graphs(seed=11)
     values = [f"{n.value:.4g}" for g in graphs.values() for n in g.nodes.values() if n.is_input]
     assert not any(v in err.message for v in values)
@@ -335,7 +328,7 @@ def test_failure_renders_without_traceback():
     assert not any("Traceback" in line or "File " in line for line in lines)
 
 
-def test_a_crash_on_a_hidden_case_names_the_case_not_its_values():
+def test_a_crash_on_a_hidden_case_names_the_case_not_its_values(rejects):
     class CrashesOnNegatives:
         def forward(self, x, y):
             if x < 0:
@@ -346,7 +339,79 @@ def test_a_crash_on_a_hidden_case_names_the_case_not_its_values():
         def backward(self, upstream):
             return upstream * self.y, upstream * self.x
 
-    err = expect("raised-ValueError", ch01.check_mul_gate, CrashesOnNegatives,
-                 cases=[(1.25, 3.5, 0.75), (-2.75, 0.5, 1.5)], hidden=True)
+    err = rejects(ch01.check_mul_gate, CrashesOnNegatives, cases=[(1.25, 3.5, 0.75), (-2.75, 0.5, 1.5)], hidden=True, diagnosis="raised-ValueError")
     assert "hidden case 2" in err.message
     assert not any(v in err.message for v in ["2.75", "1.25", "3.5", "0.75", "1.5"])
+
+
+# ---------------------------------------------------------------- holes found by real code (issue 9)
+
+def forward_ignoring_inputs(graph, inputs):
+    """Hole 1: evaluates the op nodes but never writes `inputs` into the input nodes."""
+    node = None
+    for node in graph.order():
+        if not node.is_input:
+            node.value = node.gate.forward(*[graph.nodes[p].value for p in node.inputs])
+    return node.value
+
+
+def test_hole1_forward_pass_that_never_writes_inputs_is_caught(rejects):
+    rejects(ch01.check_forward_pass, forward_ignoring_inputs, diagnosis="inputs-not-set", says=("inputs",))
+    rejects(ch01.check_forward_pass, forward_ignoring_inputs, graphs=ch01.example_graphs(seed=7), hidden=True,
+            diagnosis="inputs-not-set")
+
+
+def backward_recursive_per_path(graph, output):
+    """Hole 2: micrograd's first commit: recurse along every path, passing on the gradient
+    accumulated so far at each visit (a node feeding two gates is visited twice)."""
+    grads = {name: 0.0 for name in graph.nodes}
+    grads[output] = 1.0
+
+    def visit(name):
+        node = graph.nodes[name]
+        if node.is_input:
+            return
+        down = node.gate.backward(grads[name])
+        down = down if isinstance(down, tuple) else (down,)
+        for parent, g in zip(node.inputs, down):
+            grads[parent] += g
+            visit(parent)
+
+    visit(output)
+    return grads
+
+
+def test_hole2_recursive_backward_that_visits_a_node_once_per_path_is_caught(rejects):
+    assert any(len(g.consumers(n)) > 1 for g in ch01.example_graphs().values() for n in g.nodes
+               if not g.nodes[n].is_input), "a graph where an intermediate node feeds two gates"
+    rejects(ch01.check_backward_pass, backward_recursive_per_path, diagnosis="visited-per-path",
+            says=("reversed(graph.order())",))
+    rejects(ch01.check_backward_pass, backward_recursive_per_path, graphs=ch01.example_graphs(seed=11),
+            hidden=True, diagnosis="visited-per-path")
+
+
+class MulGateMisspelt:
+    def foward(self, x, y):  # noqa: D102 - the misspelling is the point
+        self.x, self.y = x, y
+        return x * y
+
+    def backward(self, upstream):
+        return upstream * self.y, upstream * self.x
+
+
+def test_hole5_misspelt_method_and_missing_returns_are_one_sentence(rejects):
+    rejects(ch01.check_mul_gate, MulGateMisspelt, diagnosis="missing-method", says=("`foward`", "`forward`"))
+    rejects(ch01.check_mul_gate, make_gate(lambda x, y: x * y, lambda x, y, u: None), diagnosis="returned-none",
+            says=("return",))
+    err = rejects(ch01.check_mul_gate, make_gate(lambda x, y: x * y, lambda x, y, u: None), diagnosis="returned-none")
+    assert "single value" not in err.message
+
+
+def test_hole7_neuron_dx_built_from_x_is_named(rejects):
+    def dx_from_x(w, x):
+        z = w[0] * x[0] + w[1] * x[1] + w[2]
+        s = 1 / (1 + math.exp(-z))
+        d = s * (1 - s)
+        return s, d * np.array([x[0], x[1], 1.0]), d * np.array([x[0], x[1]])
+
+    rejects(ch01.check_neuron, dx_from_x, diagnosis="own-value", says=("dx is built from x", "w_i"))

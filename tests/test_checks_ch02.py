@@ -22,11 +22,6 @@ def softmax(z):
     return e / e.sum()
 
 
-def rejects(check, fn, diagnosis, **kwargs) -> CheckFailed:
-    with pytest.raises(CheckFailed) as info:
-        check(fn, **kwargs)
-    assert info.value.diagnosis == diagnosis, str(info.value)
-    return info.value
 
 
 def not_written(*args):
@@ -47,14 +42,12 @@ SIGMOID_WRONG = {
 
 
 @pytest.mark.parametrize("diagnosis", sorted(SIGMOID_WRONG))
-def test_sigmoid_jacobian_rejects(diagnosis):
-    rejects(ch02.check_sigmoid_jacobian, SIGMOID_WRONG[diagnosis], diagnosis)
+def test_sigmoid_jacobian_rejects(diagnosis, rejects):
+    rejects(ch02.check_sigmoid_jacobian, SIGMOID_WRONG[diagnosis], diagnosis=diagnosis)
 
 
-def test_sigmoid_off_diagonal_noise_is_named():
-    err = rejects(ch02.check_sigmoid_jacobian,
-                  lambda z: np.diag(sig(z) * (1 - sig(z))) + 0.01 * np.triu(np.ones((z.size, z.size)), 1),
-                  "not-diagonal")
+def test_sigmoid_off_diagonal_noise_is_named(rejects):
+    err = rejects(ch02.check_sigmoid_jacobian, lambda z: np.diag(sig(z) * (1 - sig(z))) + 0.01 * np.triu(np.ones((z.size, z.size)), 1), diagnosis="not-diagonal")
     assert "diag(f'(z))" in err.message
 
 
@@ -90,8 +83,8 @@ RELU_WRONG = {
 
 
 @pytest.mark.parametrize("diagnosis", sorted(RELU_WRONG))
-def test_relu_jacobian_rejects(diagnosis):
-    rejects(ch02.check_relu_jacobian, RELU_WRONG[diagnosis], diagnosis)
+def test_relu_jacobian_rejects(diagnosis, rejects):
+    rejects(ch02.check_relu_jacobian, RELU_WRONG[diagnosis], diagnosis=diagnosis)
 
 
 @pytest.mark.parametrize("at_zero", [0.0, 1.0, 0.5])
@@ -123,15 +116,15 @@ RELU_BACKWARD_WRONG = {
 
 
 @pytest.mark.parametrize("diagnosis", sorted(RELU_BACKWARD_WRONG))
-def test_relu_backward_rejects(diagnosis):
+def test_relu_backward_rejects(diagnosis, rejects):
     kwargs = {}
     if diagnosis == "aliased-input":  # only visible when z is all positive: pass such a case
         kwargs["cases"] = [([1.0, -2.0, 0.5], [0.3, 1.2, 2.0])]
-    rejects(ch02.check_relu_backward, RELU_BACKWARD_WRONG[diagnosis], diagnosis, **kwargs)
+    rejects(ch02.check_relu_backward, RELU_BACKWARD_WRONG[diagnosis], **kwargs, diagnosis=diagnosis)
 
 
-def test_materialised_message_names_the_size():
-    err = rejects(ch02.check_relu_backward, RELU_BACKWARD_WRONG["materialised-jacobian"], "materialised-jacobian")
+def test_materialised_message_names_the_size(rejects):
+    err = rejects(ch02.check_relu_backward, RELU_BACKWARD_WRONG["materialised-jacobian"], diagnosis="materialised-jacobian")
     assert "4096 × 4096" in err.message and "MiB" in err.message
 
 
@@ -166,12 +159,12 @@ AFFINE_WRONG = {
 
 
 @pytest.mark.parametrize("diagnosis", sorted(AFFINE_WRONG))
-def test_affine_jacobians_rejects(diagnosis):
-    rejects(ch02.check_affine_jacobians, AFFINE_WRONG[diagnosis], diagnosis)
+def test_affine_jacobians_rejects(diagnosis, rejects):
+    rejects(ch02.check_affine_jacobians, AFFINE_WRONG[diagnosis], diagnosis=diagnosis)
 
 
-def test_transposed_affine_message_speaks_of_layout():
-    err = rejects(ch02.check_affine_jacobians, AFFINE_WRONG["transposed"], "transposed")
+def test_transposed_affine_message_speaks_of_layout(rejects):
+    err = rejects(ch02.check_affine_jacobians, AFFINE_WRONG["transposed"], diagnosis="transposed")
     assert "denominator" in err.message and "3 × 4" in err.message
 
 
@@ -196,14 +189,14 @@ SCORE_U_WRONG = {
 
 
 @pytest.mark.parametrize("diagnosis", sorted(SCORE_U_WRONG))
-def test_score_jacobian_u_rejects(diagnosis):
-    rejects(ch02.check_score_jacobian_u, SCORE_U_WRONG[diagnosis], diagnosis)
+def test_score_jacobian_u_rejects(diagnosis, rejects):
+    rejects(ch02.check_score_jacobian_u, SCORE_U_WRONG[diagnosis], diagnosis=diagnosis)
 
 
-def test_flat_and_column_answers_are_explained():
-    flat = rejects(ch02.check_score_jacobian_u, lambda u, h: h.copy(), "row-vs-column")
+def test_flat_and_column_answers_are_explained(rejects):
+    flat = rejects(ch02.check_score_jacobian_u, lambda u, h: h.copy(), diagnosis="row-vs-column")
     assert "1-D" in flat.message and "reshape(1, -1)" in flat.message
-    column = rejects(ch02.check_score_jacobian_u, SCORE_U_WRONG["row-vs-column"], "row-vs-column")
+    column = rejects(ch02.check_score_jacobian_u, SCORE_U_WRONG["row-vs-column"], diagnosis="row-vs-column")
     assert "column" in column.message and "denominator" in column.message
 
 
@@ -229,18 +222,17 @@ SOFTMAX_WRONG = {
 
 
 @pytest.mark.parametrize("diagnosis", sorted(SOFTMAX_WRONG))
-def test_softmax_jacobian_rejects(diagnosis):
-    rejects(ch02.check_softmax_jacobian, SOFTMAX_WRONG[diagnosis], diagnosis)
+def test_softmax_jacobian_rejects(diagnosis, rejects):
+    rejects(ch02.check_softmax_jacobian, SOFTMAX_WRONG[diagnosis], diagnosis=diagnosis)
 
 
-def test_any_diagonal_softmax_jacobian_is_called_diagonal():
-    err = rejects(ch02.check_softmax_jacobian, lambda z: np.diag(softmax(z) ** 0.5), "softmax-diagonal")
+def test_any_diagonal_softmax_jacobian_is_called_diagonal(rejects):
+    err = rejects(ch02.check_softmax_jacobian, lambda z: np.diag(softmax(z) ** 0.5), diagnosis="softmax-diagonal")
     assert "−p_i p_j" in err.message
 
 
-def test_softmax_diagonal_detected_in_hidden_cases_without_values():
-    err = rejects(ch02.check_softmax_jacobian, SOFTMAX_WRONG["softmax-diagonal"], "softmax-diagonal",
-                  cases=HIDDEN_Z, hidden=True)
+def test_softmax_diagonal_detected_in_hidden_cases_without_values(rejects):
+    err = rejects(ch02.check_softmax_jacobian, SOFTMAX_WRONG["softmax-diagonal"], cases=HIDDEN_Z, hidden=True, diagnosis="softmax-diagonal")
     assert "hidden case 1" in err.message and "0.3" not in err.message
 
 
@@ -282,20 +274,19 @@ SQUARED_NORM_WRONG = {
 
 
 @pytest.mark.parametrize("diagnosis", sorted(SQUARED_NORM_WRONG))
-def test_squared_norm_grads_rejects(diagnosis):
-    rejects(ch02.check_squared_norm_grads, SQUARED_NORM_WRONG[diagnosis], diagnosis)
+def test_squared_norm_grads_rejects(diagnosis, rejects):
+    rejects(ch02.check_squared_norm_grads, SQUARED_NORM_WRONG[diagnosis], diagnosis=diagnosis)
 
 
-def test_missing_transpose_caught_on_the_syllabus_example():
+def test_missing_transpose_caught_on_the_syllabus_example(rejects):
     wrong = lambda W, x: norm_grads(W, x)[:2] + (2 * W @ (W @ x),)  # noqa: E731
-    err = rejects(ch02.check_squared_norm_grads, wrong, "missing-transpose", cases=[SYLLABUS_NORM_CASE],
-                  hidden=True)
+    err = rejects(ch02.check_squared_norm_grads, wrong, cases=[SYLLABUS_NORM_CASE], hidden=True, diagnosis="missing-transpose")
     assert "0.636" not in err.message
 
 
-def test_transposed_square_grad_W_caught_on_the_syllabus_example():
+def test_transposed_square_grad_W_caught_on_the_syllabus_example(rejects):
     wrong = lambda W, x: (norm_grads(W, x)[0], 2 * np.outer(x, W @ x), norm_grads(W, x)[2])  # noqa: E731
-    rejects(ch02.check_squared_norm_grads, wrong, "transposed", cases=[SYLLABUS_NORM_CASE[:2]])
+    rejects(ch02.check_squared_norm_grads, wrong, cases=[SYLLABUS_NORM_CASE[:2]], diagnosis="transposed")
 
 
 @pytest.mark.parametrize("fn", [
@@ -307,10 +298,10 @@ def test_squared_norm_grads_accepts_and_reproduces_the_syllabus(fn):
     ch02.check_squared_norm_grads(fn, cases=[SYLLABUS_NORM_CASE], hidden=True)
 
 
-def test_syllabus_expected_values_are_enforced():
+def test_syllabus_expected_values_are_enforced(rejects):
     # numerically consistent with *its own* W, x but a hidden expected value says otherwise
     bad_expected = (SYLLABUS_NORM_CASE[0], SYLLABUS_NORM_CASE[1], (0.116, [[0.088, 0.176], [0.104, 0.208]], [0.0, 0.0]))
-    rejects(ch02.check_squared_norm_grads, norm_grads, "wrong-values", cases=[bad_expected], hidden=True)
+    rejects(ch02.check_squared_norm_grads, norm_grads, cases=[bad_expected], hidden=True, diagnosis="wrong-values")
 
 
 # -- score_jacobians -------------------------------------------------------------------------------
@@ -346,13 +337,13 @@ SCORE_WRONG = {
 
 
 @pytest.mark.parametrize("diagnosis", sorted(SCORE_WRONG))
-def test_score_jacobians_rejects(diagnosis):
-    rejects(ch02.check_score_jacobians, SCORE_WRONG[diagnosis], diagnosis)
+def test_score_jacobians_rejects(diagnosis, rejects):
+    rejects(ch02.check_score_jacobians, SCORE_WRONG[diagnosis], diagnosis=diagnosis)
 
 
-def test_flat_delta_is_row_vs_column():
+def test_flat_delta_is_row_vs_column(rejects):
     flat = score_variant(delta=lambda W, b, u, x, f, fp, z: u * fp(z))
-    err = rejects(ch02.check_score_jacobians, flat, "row-vs-column")
+    err = rejects(ch02.check_score_jacobians, flat, diagnosis="row-vs-column")
     assert "delta" in err.message
 
 

@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 from nbkit.checks import ch03
-from nbkit.feedback import CheckFailed
 
 HIDDEN_SIZES = {  # other sizes than the visible cases, including square ones
     "score": [(3, 3, 11), (1, 4, 12), (5, 2, 13)],
@@ -19,11 +18,6 @@ HIDDEN_SIZES = {  # other sizes than the visible cases, including square ones
 }
 
 
-def expect(check, answer, diagnosis, **kwargs):
-    with pytest.raises(CheckFailed) as info:
-        check(answer, **kwargs)
-    assert info.value.diagnosis == diagnosis, str(info.value)
-    return info.value
 
 
 def sigmoid(z):
@@ -89,15 +83,14 @@ def test_score_grads_correct_alternatives_pass(answer, capsys):
     ("x-delta", "transposed"), ("db-row", "row-vs-column"), ("db-flat", "row-vs-column"),
     ("sigma-not-derivative", "wrong-values"), ("sign", "sign-flipped"), ("modifies-x", "input-modified"),
 ])
-def test_score_grads_wrong_answers(kind, diagnosis):
-    err = expect(ch03.check_score_grads, _score_variant(kind), diagnosis)
+def test_score_grads_wrong_answers(kind, diagnosis, rejects):
+    err = rejects(ch03.check_score_grads, _score_variant(kind), diagnosis=diagnosis)
     if kind == "x-delta":
         assert "(4, 3)" in err.message and "(3, 4)" in err.message and "delta^T x^T" in err.message
 
 
-def test_score_grads_transpose_found_on_square_hidden_case():
-    err = expect(ch03.check_score_grads, _score_variant("x-delta"), "transposed",
-                 cases=[(3, 3, 11)], hidden=True)
+def test_score_grads_transpose_found_on_square_hidden_case(rejects):
+    err = rejects(ch03.check_score_grads, _score_variant("x-delta"), cases=[(3, 3, 11)], hidden=True, diagnosis="transposed")
     assert "hidden case 1" in err.message
 
 
@@ -192,16 +185,19 @@ def test_matmul_correct_alternatives_pass(answer):
     (MatMulDWTransposed, "transposed"), (MatMulAccumulates, "accumulated"),
     (MatMulNeverWrites, "wrong-values"), (MatMulForwardTransposed, "wrong-forward"),
 ])
-def test_matmul_wrong_answers(answer, diagnosis):
-    err = expect(ch03.check_matmul, answer, diagnosis)
+def test_matmul_wrong_answers(answer, diagnosis, rejects):
+    err = rejects(ch03.check_matmul, answer, diagnosis=diagnosis)
     if answer is MatMulRebinds:
         assert "self.grads[0][...] = dW" in err.message
     if answer is MatMulDxNoTranspose:
-        assert "Write the shape under every factor" in err.message
+        # hole 8: the product, its shapes, which gradient it is for, and the fix
+        for text in ("dout @ self.params[0]", "(4, 5)", "(3, 5)", "dx", "dout @ W.T"):
+            assert text in err.message, err.message
+        assert "gufunc" not in err.message
 
 
-def test_matmul_dW_transposed_on_square_hidden_case_by_values():
-    err = expect(ch03.check_matmul, MatMulDWTransposed, "transposed", cases=[(3, 3, 3, 11)], hidden=True)
+def test_matmul_dW_transposed_on_square_hidden_case_by_values(rejects):
+    err = rejects(ch03.check_matmul, MatMulDWTransposed, cases=[(3, 3, 3, 11)], hidden=True, diagnosis="transposed")
     assert "x^T dL/dy" in err.message
 
 
@@ -243,15 +239,15 @@ def test_repeat_correct_alternatives_pass(answer):
     (lambda self, dout: dout.mean(axis=0, keepdims=True), "scaled-by-batch"),
     (lambda self, dout: dout[:1].copy(), "wrong-values"),
 ])
-def test_repeat_wrong_answers(backward, diagnosis):
-    expect(ch03.check_repeat, _repeat_variant(backward), diagnosis)
+def test_repeat_wrong_answers(backward, diagnosis, rejects):
+    rejects(ch03.check_repeat, _repeat_variant(backward), diagnosis=diagnosis)
 
 
-def test_repeat_forward_without_rows():
+def test_repeat_forward_without_rows(rejects):
     class FlatRepeat(Repeat):
         def forward(self, x):
             return np.tile(x.ravel(), self.N)  # (N*D,), not (N, D)
-    expect(ch03.check_repeat, FlatRepeat, "wrong-forward")
+    rejects(ch03.check_repeat, FlatRepeat, diagnosis="wrong-forward")
 
 
 class Sum:
@@ -286,14 +282,16 @@ def test_sum_correct_alternatives_pass(answer):
 @pytest.mark.parametrize("variant, diagnosis", [
     (_sum_variant(backward=lambda self, dout: dout), "wrong-shape"),
     (_sum_variant(backward=lambda self, dout: np.repeat(dout / self.N, self.N, axis=0)), "scaled-by-batch"),
-    (_sum_variant(backward=lambda self, dout: np.broadcast_to(dout, (self.N, dout.shape[1]))), "aliased-input"),
+    # a writeable view of dout (a later in-place update of either corrupts the other)
+    (_sum_variant(backward=lambda self, dout: np.lib.stride_tricks.as_strided(
+        dout, shape=(self.N, dout.shape[1]), strides=(0, dout.strides[1]))), "aliased-input"),
     (_sum_variant(backward=lambda self, dout: -np.repeat(dout, self.N, axis=0)), "sign-flipped"),
     (_sum_variant(forward=lambda self, x: (setattr(self, "N", x.shape[0]), x.sum(axis=0))[1]), "wrong-forward"),
     (_sum_variant(forward=lambda self, x: (setattr(self, "N", x.shape[0]), x.sum(axis=1, keepdims=True))[1]),
      "wrong-forward"),
 ])
-def test_sum_wrong_answers(variant, diagnosis):
-    err = expect(ch03.check_sum, variant, diagnosis)
+def test_sum_wrong_answers(variant, diagnosis, rejects):
+    err = rejects(ch03.check_sum, variant, diagnosis=diagnosis)
     if diagnosis == "wrong-shape":
         assert "np.repeat(dout, N, axis=0)" in err.message
 
@@ -349,34 +347,32 @@ def test_affine_correct_alternatives_pass(answer):
     (dict(dW=lambda dout, x, W, b: x.T @ dout + 0 * W + np.eye(*W.shape)), "wrong-values"),
     (dict(dx=lambda dout, x, W, b: x), "aliased-input"),
 ])
-def test_affine_wrong_answers(override, diagnosis):
-    expect(ch03.check_affine_backward, _affine_variant(**override), diagnosis)
+def test_affine_wrong_answers(override, diagnosis, rejects):
+    rejects(ch03.check_affine_backward, _affine_variant(**override), diagnosis=diagnosis)
 
 
-def test_affine_hidden_messages_show_no_values():
-    err = expect(ch03.check_affine_backward,
-                 _affine_variant(dW=lambda dout, x, W, b: x.T @ dout + np.eye(*W.shape)), "wrong-values",
-                 cases=[(3, 4, 2, 11)], hidden=True)
+def test_affine_hidden_messages_show_no_values(rejects):
+    err = rejects(ch03.check_affine_backward, _affine_variant(dW=lambda dout, x, W, b: x.T @ dout + np.eye(*W.shape)), cases=[(3, 4, 2, 11)], hidden=True, diagnosis="wrong-values")
     assert "hidden case 1" in err.message and " is expected" not in err.message
     assert "N=" not in err.message
 
 
-def test_affine_modifying_dout_in_place():
+def test_affine_modifying_dout_in_place(rejects):
     def answer(dout, cache):
         x, W, b = cache
         dout -= dout.mean(axis=0)  # "centring" the upstream gradient in place
         return dout @ W.T, x.T @ dout, dout.sum(axis=0)
-    expect(ch03.check_affine_backward, answer, "input-modified")
+    rejects(ch03.check_affine_backward, answer, diagnosis="input-modified")
 
 
-def test_affine_wrong_count():
-    expect(ch03.check_affine_backward, lambda dout, cache: (dout, dout), "wrong-count")
+def test_affine_wrong_count(rejects):
+    rejects(ch03.check_affine_backward, lambda dout, cache: (dout, dout), diagnosis="wrong-count")
 
 
-def test_not_implemented_stub_says_so():
+def test_not_implemented_stub_says_so(rejects):
     def stub(dout, cache):
         raise NotImplementedError()
-    expect(ch03.check_affine_backward, stub, "not-implemented")
+    rejects(ch03.check_affine_backward, stub, diagnosis="not-implemented")
 
 
 # -- sgd_step -----------------------------------------------------------------------------------
@@ -429,23 +425,39 @@ def test_sgd_correct_alternatives_pass(answer):
 
 
 @pytest.mark.parametrize("answer, diagnosis", [
-    (sgd_rebinds, "rebound"), (sgd_local_name, "wrong-values"), (sgd_ascends, "sign-flipped"),
+    (sgd_rebinds, "rebound"), (sgd_local_name, "rebound"), (sgd_ascends, "sign-flipped"),
     (sgd_forgets_lr, "wrong-values"), (sgd_scales_grads, "input-modified"),
 ])
-def test_sgd_wrong_answers(answer, diagnosis):
-    err = expect(ch03.check_sgd_step, answer, diagnosis)
+def test_sgd_wrong_answers(answer, diagnosis, rejects):
+    err = rejects(ch03.check_sgd_step, answer, diagnosis=diagnosis)
     if answer is sgd_local_name:
-        assert "all zeros" in err.message
+        assert "did not move" in err.message and "chain rule" not in err.message  # hole 7
     if answer is sgd_forgets_lr:
         assert "10 times" in err.message
 
 
-def test_forward_messages_name_the_shapes():
+def test_forward_messages_name_the_shapes(rejects):
     class NoneForward(Repeat):
         def forward(self, x):
             return None
-    err = expect(ch03.check_repeat, NoneForward, "wrong-forward")
+    err = rejects(ch03.check_repeat, NoneForward, diagnosis="wrong-forward")
     assert "NoneType" in err.message
     flat_sum = _sum_variant(forward=lambda self, x: (setattr(self, "N", x.shape[0]), x.sum(axis=0))[1])
-    assert "keepdims=True" in expect(ch03.check_sum, flat_sum, "wrong-forward").message
-    assert "keepdims" not in expect(ch03.check_matmul, MatMulForwardTransposed, "wrong-forward").message
+    assert "keepdims=True" in rejects(ch03.check_sum, flat_sum, diagnosis="wrong-forward").message
+    assert "keepdims" not in rejects(ch03.check_matmul, MatMulForwardTransposed, diagnosis="wrong-forward").message
+
+
+def test_sum_backward_may_return_a_read_only_broadcast_view(accepts):
+    """Hole 4: np.broadcast_to(dout, ...) (DeZero, PyTorch) is a read-only view: safe, accepted."""
+    accepts(ch03.check_sum, _sum_variant(backward=lambda self, dout: np.broadcast_to(dout, (self.N, dout.shape[1]))))
+    accepts(ch03.check_sum, _sum_variant(backward=lambda self, dout: np.broadcast_to(dout, (self.N, dout.shape[1]))),
+            cases=HIDDEN_SIZES["node"], hidden=True)
+
+
+def test_hole5_a_misspelt_method_is_named_not_a_traceback(rejects):
+    """Issue 9, hole 5: `foward` gets one sentence naming the method, not an AttributeError from ch03.py."""
+    misspelt = type("MatMulMisspelt", (MatMul,), {"foward": MatMul.forward, "forward": None})
+    rejects(ch03.check_matmul, misspelt, diagnosis="missing-method", says=("`forward`", "`foward`"))
+    no_backward = type("SumNoBackward", (), {"forward": Sum.forward})
+    rejects(ch03.check_sum, no_backward, diagnosis="missing-method", says=("`backward`",))
+    rejects(ch03.check_repeat, Repeat(3), diagnosis="not-a-class")

@@ -102,3 +102,34 @@ def test_array_and_returned_validate_shapes_and_counts(rejects):
 def test_passed_prints_one_line(capsys):
     Exercise("MulGate").passed("4 cases agree.")
     assert capsys.readouterr().out == "\u2714 MulGate: 4 cases agree.\n"
+
+
+def test_method_names_a_misspelt_method_and_require_class_a_missing_class(rejects):
+    class Gate:
+        def foward(self, x):
+            return x
+
+    ex = Exercise("MulGate")
+    rejects(ex.method, Gate(), "forward", diagnosis="missing-method", says=("`foward`", "misspelling"))
+    rejects(ex.method, Gate(), "backward", diagnosis="missing-method", says=("def backward",))
+    rejects(ex.require_class, Gate(), diagnosis="not-a-class")
+    assert ex.method(Gate(), "foward")(3) == 3
+
+
+def test_gradients_names_a_missing_return_and_a_wrong_count(rejects):
+    ex = Exercise("MulGate")
+    err = rejects(ex.gradients, object(), None, 2, what="MulGate.backward", diagnosis="returned-none",
+                  says=("return",))
+    assert "single value" not in err.message
+    rejects(ex.gradients, object(), 3.0, 2, what="MulGate.backward", diagnosis="wrong-count")
+    assert ex.gradients(object(), [1.0, 2.0], 2, what="b") == (1.0, 2.0)
+
+
+def test_a_mistake_may_explain_itself_with_the_case_and_judge_may_skip_the_shape_checker(rejects):
+    sized = Mistake("diagonal-as-vector", lambda z: np.diag(np.diag(z)).diagonal(),
+                    lambda z: f"the diagonal of a {z.shape[0]} x {z.shape[0]} matrix")
+    assert sized.explain(np.eye(3)) == "the diagonal of a 3 x 3 matrix"
+    ex = Exercise("numerical_gradient")
+    ref = np.arange(1.0, 7.0).reshape(2, 3)
+    err = rejects(ex.judge, 2 * ref, ref, name="grad", case="case 1", shapes=False, diagnosis="wrong-values")
+    assert "factor" not in err.message

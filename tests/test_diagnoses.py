@@ -1,4 +1,5 @@
 """The one registry of diagnoses: every tag nbkit can emit is registered once, with its meaning."""
+import ast
 import re
 from pathlib import Path
 
@@ -6,20 +7,38 @@ from nbkit import diagnoses
 from nbkit.shapes import DIAGNOSES as SHAPE_DIAGNOSES
 
 NBKIT = Path(__file__).resolve().parents[1] / "nbkit"
-# Tags written as literals: diagnosis="tag", Mistake("tag", ...); Finding("tag", ...) in nbkit.shapes.
-_LITERAL = re.compile(r'(?:diagnosis=|Mistake\()\s*"([a-z0-9-]+)"(?!\s*\+)')
-_SHAPES_FINDING = re.compile(r'Finding\(\s*"([a-z0-9-]+)"')
+
+
+def _literal_tags(tree: ast.AST, findings: bool = True):
+    """Tags written as literals: diagnosis="tag", ex.fail(message, "tag"), Mistake("tag", ...),
+    and (with ``findings``, in nbkit.shapes) Finding("tag", ...)."""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+        for kw in node.keywords:
+            if kw.arg == "diagnosis" and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
+                yield kw.value.value
+        if (name == "Mistake" or (name == "Finding" and findings)) and node.args and isinstance(node.args[0], ast.Constant):
+            yield node.args[0].value
+        if name == "fail" and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant):
+            yield node.args[1].value
 
 
 def test_every_literal_tag_in_nbkit_is_registered():
     unregistered = {}
     for path in NBKIT.rglob("*.py"):
-        text = path.read_text(encoding="utf-8")
-        found = _LITERAL.findall(text) + (_SHAPES_FINDING.findall(text) if "shapes" in path.parts else [])
-        for tag in found:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for tag in _literal_tags(tree, findings="shapes" in path.parts):
             if not diagnoses.is_registered(tag):
                 unregistered.setdefault(tag, path.relative_to(NBKIT.parent).as_posix())
     assert not unregistered, f"register these in nbkit/diagnoses.py: {unregistered}"
+
+
+def test_the_scan_sees_every_form_of_a_tag():
+    source = ('fail("m", diagnosis="a-1"); ex.fail("m", "b-2"); Mistake("c-3", f, "why"); '
+              'Finding("d-4", "what"); ex.fail(f"m {x}", "e-5")')
+    assert set(_literal_tags(ast.parse(source))) == {"a-1", "b-2", "c-3", "d-4", "e-5"}
 
 
 def test_shape_checker_vocabulary_is_registered():

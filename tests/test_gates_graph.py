@@ -214,3 +214,37 @@ def test_unfinished_learner_gate_gives_a_friendly_message():
     with pytest.raises(NotReady, match="node 'q' uses Stub, whose forward is not written yet") as info:
         g.forward()
     assert info.value._render_traceback_()[0].startswith("\u23f8 node 'q'")
+
+
+def test_a_gate_whose_forward_or_backward_returns_none_is_named():
+    """Issue 9, hole 5: a missing `return` is named, not blamed on a forward pass that ran."""
+    from nbkit.graph import Graph
+    from nbkit.graph.order import GraphError
+
+    class NoReturnForward:
+        def forward(self, x):
+            self.x = x
+
+        def backward(self, upstream):
+            return upstream
+
+    class NoReturnBackward:
+        def forward(self, x):
+            return 2 * x
+
+        def backward(self, upstream):
+            upstream * 2
+
+    g = Graph()
+    g.input("x", 1.0)
+    g.op("y", NoReturnForward(), "x")
+    with pytest.raises(GraphError, match="forward returned None") as info:
+        g.forward()
+    assert "run g.forward()" not in str(info.value)
+    g = Graph()
+    g.input("x", 1.0)
+    g.op("y", NoReturnBackward(), "x")
+    g.forward()
+    with pytest.raises(ValueError, match="backward returned None") as info:
+        g.backward()
+    assert "single value" not in str(info.value)

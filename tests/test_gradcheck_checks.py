@@ -183,8 +183,8 @@ def test_report_names_parameter_and_index(net):
     assert "b1" in report._repr_html_()
 
 
-@pytest.mark.parametrize("bug,diagnosis", [("transposed", "transposed"), ("sign", "sign"),
-                                           ("factor2", "scaled"), ("one-entry", "some-entries")])
+@pytest.mark.parametrize("bug,diagnosis", [("transposed", "transposed"), ("sign", "sign-flipped"),
+                                           ("factor2", "scaled-by-2"), ("one-entry", "some-entries")])
 def test_report_diagnoses_kind_of_bug(net, bug, diagnosis):
     g = {**net.grads(), "W1": plant(bug, net.grads()["W1"])}
     report = check_gradients(net.loss, net.params, g)

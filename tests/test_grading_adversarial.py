@@ -425,7 +425,7 @@ def test_class_report_counts_mistakes_and_flags_submissions(graded):
     mul = a.exercises["mul_gate_tests"]
     assert mul.mistakes["own-value"] == 2 and mul.mistakes["timeout"] == 1
     assert a.exercises["copy_gate_tests"].mistakes["overwrote-branch"] == 1
-    assert a.exercises["neuron_tests"].mistakes["forgot-chain"] == 1
+    assert a.exercises["neuron_tests"].mistakes["forgot-local-gradient"] == 1
     assert mul.submissions == len(graded[1]) and mul.passed == mul.submissions - 7  # 4 wrong + 3 blank
     assert mul.mistakes["raised-ZeroDivisionError"] == 1
     flags = "\n".join(a.flags)

@@ -5,7 +5,9 @@ oracles are numerical gradients of each node's *definition* (``x @ W``,
 ``np.repeat(x, N, axis=0)``, ``x.sum(axis=0)``, ``x @ W + b``, ``u^T sigmoid(W x + b)``),
 computed with :mod:`nbkit.gradcheck`; a wrong answer is named by :mod:`nbkit.shapes`
 (``transposed``, ``missing-batch-sum``, ``wrong-axis``, ``row-vs-column``, ``rebound``...)
-with a sentence about the exercise's own formula.
+with a sentence about the exercise's own formula: ``*_HINTS`` add a sentence to the
+shape checker's, ``*_ADVICE`` replace its generic cause and remedy where those would
+point at another exercise's idea (an SGD step is not told about the chain rule).
 
 A case is a tuple of sizes and a seed, e.g. ``(N, D, H, seed)``: hidden test cells pass
 their own. With ``hidden=True`` messages name the case by number and show no values.
@@ -13,36 +15,54 @@ their own. With ``hidden=True`` messages name the case by number and show no val
 from __future__ import annotations
 
 import re
-from typing import Callable, Optional, Sequence
+from typing import Callable, Dict, Optional, Sequence
 
 import numpy as np
 
-from nbkit.checks.runner import call
-from nbkit.feedback import fail, passed
+from nbkit.checks.definitions import sigmoid
+from nbkit.checks.kit import Exercise, close
+from nbkit.checks.runner import learner_line
 from nbkit.gradcheck import numerical_gradient, numerical_gradient_upstream
 from nbkit.shapes import diagnose, diagnose_slot, snapshot
 
-
 # -- shared helpers ----------------------------------------------------------------------
 
-def _label(i: int, sizes: dict, hidden: bool) -> str:
-    if hidden:
-        return f"hidden case {i + 1}"
-    return "case " + ", ".join(f"{k}={v}" for k, v in sizes.items())
+_OPERAND = r"([A-Za-z_][\w.]*(?:\[\d+\])?(?:\.T)?)"
+_PRODUCT = re.compile(_OPERAND + r"\s*@\s*" + _OPERAND + r"|(?:np\.)?(?:dot|matmul)\(\s*" + _OPERAND
+                      + r"\s*,\s*" + _OPERAND + r"\s*\)")
+_UPSTREAM_NAMES = {"dout", "dy", "upstream", "dL_dy", "grad_out", "grad_y", "delta"}
 
 
-def _require(result, *, label: str, exercise: str) -> None:
-    """Fail with the shape checker's message when ``result`` is not ok."""
-    if not result.ok:
-        fail(f"{label}: {result.message}", diagnosis=result.diagnosis, exercise=exercise)
+def _products(N: int, D: int, H: int) -> Dict[str, str]:
+    """The three products of y = x W with their shapes: what each must be written as."""
+    return {
+        "y": f"the forward product is y = x W: `x @ W`, ({N}, {D})({D}, {H}) = ({N}, {H}).",
+        "dx": f"that product is dx's, which must come out ({N}, {D}) like x: dx = dL/dy W^T, `dout @ W.T`, "
+              f"({N}, {H})({H}, {D}) = ({N}, {D}).",
+        "dW": f"that product is dW's, which must come out ({D}, {H}) like W: dW = x^T dL/dy, `x.T @ dout`, "
+              f"({D}, {N})({N}, {H}) = ({D}, {H}).",
+    }
 
 
-def _shape_error_hint(shapes: str, target: str = "", formula: str = "") -> Callable[[BaseException], Optional[tuple]]:
-    """Turn NumPy's shape errors into shape-convention messages.
+def _shape_error_hint(N: int, D: int, H: int, target: str = "") -> Callable[[BaseException], Optional[tuple]]:
+    """Turn NumPy's shape errors in y = x W (+ b) code into a sentence about the product at fault.
 
-    ``target``/``formula`` name an array written into in place (``grads[0]``, ``x^T dL/dy``):
-    writing its transpose there is reported as ``transposed``.
+    The learner's line (``dx = dout @ W``) is read from the traceback: its factors are named
+    with their shapes, and whether it is the product for y, dx or dW, with the right one.
+    ``target`` names an array written into in place (``grads[0]``): writing its transpose
+    there is reported as ``transposed``.
     """
+    sizes = {"x": (N, D), "W": (D, H), "dout": (N, H), "params[0]": (D, H)}
+    products = _products(N, D, H)
+
+    def operand(text: str):
+        base = text[:-2] if text.endswith(".T") else text
+        base = base.split(".")[-1] if not base.endswith("]") else base.split(".", 1)[-1]
+        base = "dout" if base in _UPSTREAM_NAMES else {"params[0]": "W"}.get(base, base)
+        if base not in sizes:
+            return None
+        return base, sizes[base][::-1] if text.endswith(".T") else sizes[base]
+
     def hint(exc: BaseException):
         text = str(exc)
         if not isinstance(exc, ValueError):
@@ -52,45 +72,54 @@ def _shape_error_hint(shapes: str, target: str = "", formula: str = "") -> Calla
             got, want = f"({written[1]}, {written[2]})", f"({written[3]}, {written[4]})"
             return (f"you wrote an array of shape {got} into {target}, which has shape {want}: the "
                     f"transpose. The shape convention wants the gradient shaped like the parameter: "
-                    f"{formula}. (A B)^T = B^T A^T: swap and transpose the factors.", "transposed")
-        if any(word in text for word in ("mismatch", "not aligned", "broadcast")):
-            return (f"a product or sum in your code does not fit the shapes: NumPy says \"{text}\".\n"
-                    f"Write the shape under every factor ({shapes}) and order and transpose the factors "
-                    f"so that the inner sizes agree and the result has the parameter's shape.",
-                    "wrong-shape")
-        return None
+                    f"{products['dW']} (A B)^T = B^T A^T: swap and transpose the factors.", "transposed")
+        if not any(word in text for word in ("mismatch", "not aligned", "broadcast")):
+            return None
+        line = learner_line(exc).split("#")[0].strip()
+        found = _PRODUCT.search(line)
+        if found:
+            a, b = [g for g in found.groups() if g][:2]
+            pa, pb = operand(a), operand(b)
+            if pa and pb and pa[1][-1] != pb[1][0]:
+                names = {pa[0], pb[0]}
+                which = "y" if names == {"x", "W"} else ("dW" if "x" in names else "dx")
+                return (f"`{line}` multiplies {a} {pa[1]} by {b} {pb[1]}: the inner sizes {pa[1][-1]} and "
+                        f"{pb[1][0]} differ, so there is no such product. In y = x W, {products[which]}",
+                        "wrong-shape")
+        return (f"a product or sum in your code does not fit the shapes (x is ({N}, {D}), W ({D}, {H}), dout "
+                f"({N}, {H})). Write the shape under every factor: {products['dx']} And {products['dW']}",
+                "wrong-shape")
     return hint
 
 
-def _check_forward(out, expected: np.ndarray, *, what: str, formula: str, label: str, exercise: str) -> None:
+def _check_forward(ex: Exercise, out, expected: np.ndarray, *, what: str, formula: str, case: str) -> None:
     """A node's forward output: the expected shape first, then the values."""
     try:
         array = None if out is None else np.asarray(out)
     except ValueError:  # ragged nested lists
         array = None
     if array is None or array.dtype.kind not in "iuf":
-        fail(f"{label}: {what} returned {type(out).__name__ if array is None else array.dtype}: it should "
-             f"return {formula}.", diagnosis="wrong-forward", exercise=exercise)
-    out = array
-    if out.shape != expected.shape:
-        squeezed = [tuple(d for d in shape if d != 1) for shape in (out.shape, expected.shape)]
+        ex.fail(f"{case}: {what} returned {type(out).__name__ if array is None else array.dtype}: it should "
+                f"return {formula}.", "wrong-forward")
+    if array.shape != expected.shape:
+        squeezed = [tuple(d for d in shape if d != 1) for shape in (array.shape, expected.shape)]
         keep = " (`keepdims=True` keeps the summed axis)" if squeezed[0] == squeezed[1] else ""
-        fail(f"{label}: {what} returned shape {out.shape}, but {formula} has shape {expected.shape}{keep}.",
-             diagnosis="wrong-forward", exercise=exercise)
-    if not np.allclose(out, expected, rtol=1e-6, atol=1e-9):
-        fail(f"{label}: {what} has the right shape {expected.shape} but the wrong values: it should "
-             f"compute {formula}.", diagnosis="wrong-forward", exercise=exercise)
+        ex.fail(f"{case}: {what} returned shape {array.shape}, but {formula} has shape {expected.shape}{keep}.",
+                "wrong-forward")
+    if not close(array, expected):
+        ex.fail(f"{case}: {what} has the right shape {expected.shape} but the wrong values: it should "
+                f"compute {formula}.", "wrong-forward")
+
+
+def _sizes(ex: Exercise, i: int, **sizes) -> str:
+    return ex.case(i, "case " + ", ".join(f"{k}={v}" for k, v in sizes.items()))
 
 
 # -- 1. one example, column vectors: s = u^T sigmoid(W x + b) -------------------------------
 
-def _sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))
-
-
 def _score(W, b, u, x) -> float:
     """s = u^T sigmoid(W x + b): the definition the check differentiates."""
-    return float((u.T @ _sigmoid(W @ x + b)).item())
+    return float((u.T @ sigmoid(W @ x + b)).item())
 
 
 SCORE_HINTS = {
@@ -109,26 +138,25 @@ def check_score_grads(score_grads, cases: Optional[Sequence] = None, hidden: boo
     Shapes: W (n, m), b (n, 1), u (n, 1), x (m, 1); dW (n, m), db (n, 1).
     A case is ``(n, m, seed)``.
     """
-    exercise = "score_grads"
+    ex = Exercise("score_grads", hidden=hidden)
     cases = cases or [(3, 4, 0), (2, 5, 1)]
     for i, (n, m, seed) in enumerate(cases):
-        label = _label(i, dict(n=n, m=m), hidden)
+        case = _sizes(ex, i, n=n, m=m)
         rng = np.random.default_rng(seed)
         W, b = rng.standard_normal((n, m)), rng.standard_normal((n, 1))
         u, x = rng.standard_normal((n, 1)), rng.standard_normal((m, 1))
         inputs = {"W": W, "b": b, "u": u, "x": x}
         before = snapshot(inputs)
-        result = call(score_grads, W, b, u, x, what="score_grads(W, b, u, x)", exercise=exercise)
-        if not (isinstance(result, (tuple, list)) and len(result) == 2):
-            fail("score_grads should return two arrays: (dW, db).", diagnosis="wrong-count", exercise=exercise)
+        result = ex.returned(ex.call(score_grads, W, b, u, x, what="score_grads(W, b, u, x)"), 2,
+                             what="score_grads", names="two arrays, (dW, db)")
         W0, b0, u0, x0 = (before[k] for k in ("W", "b", "u", "x"))
         ref_dW = numerical_gradient(lambda W_: _score(W_, b0, u0, x0), W0.copy())
         ref_db = numerical_gradient(lambda b_: _score(W0, b_, u0, x0), b0.copy())
         for grad, ref, name in ((result[0], ref_dW, "dW"), (result[1], ref_db, "db")):
-            _require(diagnose(grad, ref, name=name, inputs=inputs, snapshots=before, hints=SCORE_HINTS,
-                              show_values=not hidden), label=label, exercise=exercise)
-    passed(f"{exercise}: dW (n x m) and db (n x 1) are shaped like W and b and match numerical gradients "
-           f"on {len(cases)} {'hidden ' if hidden else ''}cases.")
+            ex.require(diagnose(grad, ref, name=name, inputs=inputs, snapshots=before, hints=SCORE_HINTS,
+                                show_values=not ex.hidden), case)
+    ex.passed(f"dW (n x m) and db (n x 1) are shaped like W and b and match numerical gradients "
+              f"on {ex.count(len(cases))}.")
 
 
 # -- 2. the MatMul node y = x W, with params/grads lists ---------------------------------------
@@ -151,46 +179,45 @@ def check_matmul(MatMul, cases: Optional[Sequence] = None, hidden: bool = False)
 
     Shapes: x (N, D), W (D, H), dout and y (N, H). A case is ``(N, D, H, seed)``.
     """
-    exercise = "MatMul"
+    ex = Exercise("MatMul", hidden=hidden)
+    ex.require_class(MatMul)
     cases = cases or [(4, 3, 5, 0), (2, 6, 3, 1)]
-    shapes = "x is (N, D), W is (D, H), dout is (N, H)"
     for i, (N, D, H, seed) in enumerate(cases):
-        label = _label(i, dict(N=N, D=D, H=H), hidden)
+        case = _sizes(ex, i, N=N, D=D, H=H)
         rng = np.random.default_rng(seed)
         W, x, dout = rng.standard_normal((D, H)), rng.standard_normal((N, D)), rng.standard_normal((N, H))
         W0 = W.copy()
-        layer = call(MatMul, W, what="MatMul(W)", exercise=exercise)
+        layer = ex.call(MatMul, W, what="MatMul(W)")
         if not (isinstance(getattr(layer, "grads", None), list) and layer.grads
                 and isinstance(layer.grads[0], np.ndarray) and layer.grads[0].shape == W.shape):
-            fail("MatMul(W) should set self.grads = [np.zeros_like(W)] (keep the __init__ you were given).",
-                 diagnosis="wrong-init", exercise=exercise)
+            ex.fail("MatMul(W) should set self.grads = [np.zeros_like(W)] (keep the __init__ you were given).",
+                    "wrong-init")
         held = layer.grads[0]  # what a model-level list (and the optimizer) holds
-        y = call(layer.forward, x, what="MatMul.forward(x)", exercise=exercise, hint=_shape_error_hint(shapes))
-        _check_forward(y, x @ W0, what="forward(x)", formula="x @ W (N x H)", label=label, exercise=exercise)
+        forward, backward = ex.method(layer, "forward"), ex.method(layer, "backward")
+        y = ex.call(forward, x, what="MatMul.forward(x)", hint=_shape_error_hint(N, D, H))
+        _check_forward(ex, y, x @ W0, what="forward(x)", formula="x @ W (N x H)", case=case)
         inputs = {"dout": dout, "x": x, "W": W}
         before = snapshot(inputs)
-        write_hint = _shape_error_hint(shapes, "grads[0]", "dL/dW = x^T dL/dy is (D x N)(N x H) = D x H")
-        dx = call(layer.backward, dout, what="MatMul.backward(dout)", exercise=exercise, hint=write_hint)
+        dx = ex.call(backward, dout, what="MatMul.backward(dout)", hint=_shape_error_hint(N, D, H, "grads[0]"))
         x0, dout0 = before["x"], before["dout"]
         ref_dx = numerical_gradient_upstream(lambda x_: x_ @ W0, x0.copy(), dout0)
         ref_dW = numerical_gradient_upstream(lambda W_: x0 @ W_, W0.copy(), dout0)
-        _require(diagnose(dx, ref_dx, param=x0, name="dx", inputs=inputs, snapshots=before, hints=MATMUL_DX_HINTS,
-                          show_values=not hidden), label=label, exercise=exercise)
-        _require(diagnose_slot(layer.grads[0], held, ref_dW, name="grads[0]", param_name="W", batch_size=N,
-                               hints=MATMUL_DW_HINTS, show_values=not hidden), label=label, exercise=exercise)
+        ex.require(diagnose(dx, ref_dx, param=x0, name="dx", inputs=inputs, snapshots=before,
+                            hints=MATMUL_DX_HINTS, show_values=not ex.hidden), case)
+        ex.require(diagnose_slot(layer.grads[0], held, ref_dW, name="grads[0]", param_name="W", batch_size=N,
+                                 hints=MATMUL_DW_HINTS, show_values=not ex.hidden), case)
         # A second backward must leave this call's gradient in grads[0], not add to the last one.
         dout2 = rng.standard_normal((N, H))
-        call(layer.backward, dout2, what="MatMul.backward(dout)", exercise=exercise)
+        ex.call(backward, dout2, what="MatMul.backward(dout)")
         ref_dW2 = numerical_gradient_upstream(lambda W_: x0 @ W_, W0.copy(), dout2)
-        if np.allclose(layer.grads[0], ref_dW + ref_dW2, rtol=1e-5, atol=1e-8) and \
-                not np.allclose(ref_dW, 0):
-            fail(f"{label}: after a second backward, grads[0] holds the sum of both calls' dW. "
-                 f"Each backward call overwrites the gradient (`self.grads[0][...] = dW`); adding "
-                 f"(`+=`) keeps the previous step's gradient in it.", diagnosis="accumulated", exercise=exercise)
-        _require(diagnose_slot(layer.grads[0], held, ref_dW2, name="grads[0]", param_name="W", batch_size=N,
-                               hints=MATMUL_DW_HINTS, show_values=not hidden), label=label, exercise=exercise)
-    passed(f"{exercise}: forward is x @ W, backward returns dx = dout W^T and writes dW = x^T dout into "
-           f"grads[0] in place, on {len(cases)} {'hidden ' if hidden else ''}cases.")
+        if close(layer.grads[0], ref_dW + ref_dW2, 1e-5) and not close(ref_dW, 0 * ref_dW):
+            ex.fail(f"{case}: after a second backward, grads[0] holds the sum of both calls' dW. "
+                    f"Each backward call overwrites the gradient (`self.grads[0][...] = dW`); adding "
+                    f"(`+=`) keeps the previous step's gradient in it.", "accumulated")
+        ex.require(diagnose_slot(layer.grads[0], held, ref_dW2, name="grads[0]", param_name="W", batch_size=N,
+                                 hints=MATMUL_DW_HINTS, show_values=not ex.hidden), case)
+    ex.passed(f"forward is x @ W, backward returns dx = dout W^T and writes dW = x^T dout into "
+              f"grads[0] in place, on {ex.count(len(cases))}.")
 
 
 # -- 3. Repeat and Sum: each other's mirror ---------------------------------------------------
@@ -199,58 +226,71 @@ REPEAT_HINTS = {
     "missing-batch-sum": "Repeat copies x to N rows; in backward the N copies' gradients add up (a Sum).",
     "row-vs-column": "x is a row (1, D), so dx must be a row too: np.sum(dout, axis=0, keepdims=True).",
     "wrong-axis": "Sum over axis 0, the N copies, not axis 1, the D features.",
-    "scaled-by-batch": "Each copy passes its gradient on with local gradient 1: add them, do not average.",
+}
+_REPEAT_FACTOR = ("Each of the N copies passes its gradient back with local gradient exactly +1, so dx is the plain "
+                  "sum of dout's rows, with no sign or factor.\nTry: np.sum(dout, axis=0, keepdims=True).")
+REPEAT_ADVICE = {
+    "sign-flipped": _REPEAT_FACTOR, "scaled-by-2": _REPEAT_FACTOR, "scaled-by-half": _REPEAT_FACTOR,
+    "scaled-by-batch": "Each of the N copies passes its gradient on with local gradient 1, so the copies' "
+                       "gradients add up: a mean divides their sum by N, which Repeat's forward never did.\n"
+                       "Try: np.sum(dout, axis=0, keepdims=True), not np.mean.",
 }
 SUM_HINTS = {
     "wrong-shape": "Sum's backward is a Repeat: each of the N rows of x entered the sum with local gradient 1, "
                    "so every row of dx is a copy of dout: np.repeat(dout, N, axis=0).",
-    "scaled-by-batch": "The local gradient of a sum is 1 for every term, not 1/N: that would be a mean.",
-    "aliased-input": "(np.broadcast_to returns a read-only view of dout: build a real (N, D) array instead.)",
 }
+_SUM_FACTOR = ("Every row of x enters the sum with local gradient exactly +1, so every row of dx is dout itself, "
+               "with no sign or factor.\nTry: np.repeat(dout, N, axis=0).")
+SUM_ADVICE = {
+    "sign-flipped": _SUM_FACTOR, "scaled-by-2": _SUM_FACTOR, "scaled-by-half": _SUM_FACTOR,
+    "scaled-by-batch": "The local gradient of a sum is 1 for every term, not 1/N (that would be a mean, which "
+                       "Sum's forward does not take).\nTry: every row of dx is dout itself: np.repeat(dout, N, axis=0).",
+    "aliased-input": "A writeable view of dout lets a later in-place update of either array change the other. "
+                     "(A read-only view such as np.broadcast_to(dout, x.shape) is fine.)\n"
+                     "Try: np.repeat(dout, N, axis=0), or np.broadcast_to(dout, x.shape).",
+}
+
+
+def _check_mirror(ex: Exercise, node_class, make_node, cases, *, x_shape, dout_shape, definition, formula,
+                  hints, advice) -> None:
+    """Repeat and Sum: forward against its definition, backward against a numerical gradient."""
+    ex.require_class(node_class)
+    for i, (N, D, seed) in enumerate(cases):
+        case = _sizes(ex, i, N=N, D=D)
+        rng = np.random.default_rng(seed)
+        x, dout = rng.standard_normal(x_shape(N, D)), rng.standard_normal(dout_shape(N, D))
+        node = ex.call(make_node, N, what=f"{ex.name}(...)")
+        y = ex.call(ex.method(node, "forward"), x, what=f"{ex.name}.forward(x)")
+        _check_forward(ex, y, definition(x, N), what="forward(x)", formula=formula(N), case=case)
+        before = snapshot({"dout": dout})
+        dx = ex.call(ex.method(node, "backward"), dout, what=f"{ex.name}.backward(dout)")
+        ref = numerical_gradient_upstream(lambda x_: definition(x_, N), x.copy(), before["dout"])
+        ex.require(diagnose(dx, ref, param=x, name="dx", batch_size=N, inputs={"dout": dout}, snapshots=before,
+                            hints=hints, advice=advice, show_values=not ex.hidden), case)
 
 
 def check_repeat(Repeat, cases: Optional[Sequence] = None, hidden: bool = False) -> None:
     """Check ``Repeat(N)``: ``forward(x)`` copies a row x (1, D) into N rows (N, D);
     ``backward(dout)`` takes (N, D) and returns dx (1, D). A case is ``(N, D, seed)``."""
-    exercise = "Repeat"
+    ex = Exercise("Repeat", hidden=hidden)
     cases = cases or [(4, 3, 0), (5, 2, 1)]
-    for i, (N, D, seed) in enumerate(cases):
-        label = _label(i, dict(N=N, D=D), hidden)
-        rng = np.random.default_rng(seed)
-        x, dout = rng.standard_normal((1, D)), rng.standard_normal((N, D))
-        node = call(Repeat, N, what=f"Repeat({N})", exercise=exercise)
-        y = call(node.forward, x, what="Repeat.forward(x)", exercise=exercise)
-        _check_forward(y, np.repeat(x, N, axis=0), what="forward(x)", formula=f"x copied into N = {N} rows (N x D)",
-                       label=label, exercise=exercise)
-        before = snapshot({"dout": dout})
-        dx = call(node.backward, dout, what="Repeat.backward(dout)", exercise=exercise)
-        ref = numerical_gradient_upstream(lambda x_: np.repeat(x_, N, axis=0), x.copy(), before["dout"])
-        _require(diagnose(dx, ref, param=x, name="dx", batch_size=N, inputs={"dout": dout}, snapshots=before,
-                          hints=REPEAT_HINTS, show_values=not hidden), label=label, exercise=exercise)
-    passed(f"{exercise}: forward copies the row N times and backward sums the N gradients (keeping shape "
-           f"(1, D)) on {len(cases)} {'hidden ' if hidden else ''}cases.")
+    _check_mirror(ex, Repeat, lambda N: Repeat(N), cases, x_shape=lambda N, D: (1, D), dout_shape=lambda N, D: (N, D),
+                  definition=lambda x, N: np.repeat(x, N, axis=0), formula=lambda N: f"x copied into N = {N} rows (N x D)",
+                  hints=REPEAT_HINTS, advice=REPEAT_ADVICE)
+    ex.passed(f"forward copies the row N times and backward sums the N gradients (keeping shape "
+              f"(1, D)) on {ex.count(len(cases))}.")
 
 
 def check_sum(Sum, cases: Optional[Sequence] = None, hidden: bool = False) -> None:
     """Check ``Sum()``: ``forward(x)`` sums x (N, D) over axis 0 into a row (1, D);
-    ``backward(dout)`` takes (1, D) and returns dx (N, D). A case is ``(N, D, seed)``."""
-    exercise = "Sum"
+    ``backward(dout)`` takes (1, D) and returns dx (N, D), a new array or a read-only view
+    (``np.broadcast_to``), never a writeable view of dout. A case is ``(N, D, seed)``."""
+    ex = Exercise("Sum", hidden=hidden)
     cases = cases or [(4, 3, 0), (2, 5, 1)]
-    for i, (N, D, seed) in enumerate(cases):
-        label = _label(i, dict(N=N, D=D), hidden)
-        rng = np.random.default_rng(seed)
-        x, dout = rng.standard_normal((N, D)), rng.standard_normal((1, D))
-        node = call(Sum, what="Sum()", exercise=exercise)
-        y = call(node.forward, x, what="Sum.forward(x)", exercise=exercise)
-        _check_forward(y, x.sum(axis=0, keepdims=True), what="forward(x)",
-                       formula="the sum over the N rows, a row (1 x D)", label=label, exercise=exercise)
-        before = snapshot({"dout": dout})
-        dx = call(node.backward, dout, what="Sum.backward(dout)", exercise=exercise)
-        ref = numerical_gradient_upstream(lambda x_: x_.sum(axis=0, keepdims=True), x.copy(), before["dout"])
-        _require(diagnose(dx, ref, param=x, name="dx", batch_size=N, inputs={"dout": dout}, snapshots=before,
-                          hints=SUM_HINTS, show_values=not hidden), label=label, exercise=exercise)
-    passed(f"{exercise}: forward sums the N rows and backward repeats dout N times on {len(cases)} "
-           f"{'hidden ' if hidden else ''}cases.")
+    _check_mirror(ex, Sum, lambda N: Sum(), cases, x_shape=lambda N, D: (N, D), dout_shape=lambda N, D: (1, D),
+                  definition=lambda x, N: x.sum(axis=0, keepdims=True),
+                  formula=lambda N: "the sum over the N rows, a row (1 x D)", hints=SUM_HINTS, advice=SUM_ADVICE)
+    ex.passed(f"forward sums the N rows and backward repeats dout N times on {ex.count(len(cases))}.")
 
 
 # -- 4. the batched affine layer y = x W + b ----------------------------------------------------
@@ -278,21 +318,18 @@ def check_affine_backward(affine_backward, cases: Optional[Sequence] = None, hid
     """Check ``affine_backward(dout, cache) -> (dx, dW, db)`` for y = x @ W + b with
     ``cache = (x, W, b)``. Shapes: x (N, D), W (D, H), b (H,), dout (N, H).
     A case is ``(N, D, H, seed)``."""
-    exercise = "affine_backward"
+    ex = Exercise("affine_backward", hidden=hidden)
     cases = cases or [(4, 3, 5, 0), (6, 2, 3, 1)]
-    shapes = "x is (N, D), W is (D, H), b is (H,), dout is (N, H)"
     for i, (N, D, H, seed) in enumerate(cases):
-        label = _label(i, dict(N=N, D=D, H=H), hidden)
+        case = _sizes(ex, i, N=N, D=D, H=H)
         rng = np.random.default_rng(seed)
         x, W, b = rng.standard_normal((N, D)), rng.standard_normal((D, H)), rng.standard_normal(H)
         dout = rng.standard_normal((N, H))
         inputs = {"dout": dout, "x": x, "W": W, "b": b}
         before = snapshot(inputs)
-        result = call(affine_backward, dout, (x, W, b), what="affine_backward(dout, cache)", exercise=exercise,
-                      hint=_shape_error_hint(shapes))
-        if not (isinstance(result, (tuple, list)) and len(result) == 3):
-            fail("affine_backward should return three arrays: (dx, dW, db).", diagnosis="wrong-count",
-                 exercise=exercise)
+        result = ex.returned(ex.call(affine_backward, dout, (x, W, b), what="affine_backward(dout, cache)",
+                                     hint=_shape_error_hint(N, D, H)), 3,
+                             what="affine_backward", names="three arrays, (dx, dW, db)")
         x0, W0, b0, dout0 = (before[k] for k in ("x", "W", "b", "dout"))
         refs = {
             "dx": numerical_gradient_upstream(lambda x_: x_ @ W0 + b0, x0.copy(), dout0),
@@ -301,30 +338,37 @@ def check_affine_backward(affine_backward, cases: Optional[Sequence] = None, hid
         }
         for grad, (name, ref) in zip(result, refs.items()):
             # dx is per example (no batch sum): batch_size only for the shared parameters.
-            _require(diagnose(grad, ref, name=name, batch_size=None if name == "dx" else N, inputs=inputs,
-                              snapshots=before, hints=AFFINE_HINTS[name], show_values=not hidden),
-                     label=label, exercise=exercise)
-    passed(f"{exercise}: dx (N x D), dW (D x H) and db (H,) are shaped like x, W, b and match numerical "
-           f"gradients on {len(cases)} {'hidden ' if hidden else ''}cases.")
+            ex.require(diagnose(grad, ref, name=name, batch_size=None if name == "dx" else N, inputs=inputs,
+                                snapshots=before, hints=AFFINE_HINTS[name], show_values=not ex.hidden), case)
+    ex.passed(f"dx (N x D), dW (D x H) and db (H,) are shaped like x, W, b and match numerical "
+              f"gradients on {ex.count(len(cases))}.")
 
 
 # -- 5. an SGD step that the layers can see ---------------------------------------------------------
 
+_SGD_STEP = ("The step of every entry is exactly -lr * grad: param_new - param_old = -lr * grad, with lr "
+             "as given (no clipping or rescaling) and the gradient as given.\nTry: `param -= lr * grad`.")
 SGD_HINTS = {
     "rebound": "Here the layers hold W and b themselves: they never see a new array put into the list. "
                "Update in place: `param -= lr * grad`.",
-    "sign-flipped": "Gradient descent subtracts: param <- param - lr * grad.",
-    "wrong-values": "The step is param_new - param_old = -lr * grad for every entry.",
+}
+SGD_ADVICE = {
+    "sign-flipped": "Gradient descent steps against the gradient: param <- param - lr * grad.\n"
+                    "Try: `param -= lr * grad` (not `+=`).",
+    "input-modified": "sgd_step only reads the gradients: changing them (zeroing them, say) is not its job. "
+                      "The next backward overwrites them, and the caller may still want to read them.\n"
+                      "Try: leave grads as they are; only the params move.",
+    "scaled-by-2": _SGD_STEP, "scaled-by-half": _SGD_STEP, "scaled-by-batch": _SGD_STEP, "wrong-values": _SGD_STEP,
 }
 
 
 def check_sgd_step(sgd_step, cases: Optional[Sequence] = None, hidden: bool = False) -> None:
     """Check ``sgd_step(params, grads, lr)``: updates every array in ``params`` in place,
     ``param <- param - lr * grad``, leaving ``grads`` unchanged. A case is ``(lr, seed)``."""
-    exercise = "sgd_step"
+    ex = Exercise("sgd_step", hidden=hidden)
     cases = cases or [(0.1, 0), (0.01, 1)]
     for i, (lr, seed) in enumerate(cases):
-        label = _label(i, dict(lr=lr), hidden)
+        case = _sizes(ex, i, lr=lr)
         rng = np.random.default_rng(seed)
         W, b = rng.standard_normal((3, 4)), rng.standard_normal(4)
         params, grads = [W, b], [rng.standard_normal((3, 4)), rng.standard_normal(4)]
@@ -332,14 +376,17 @@ def check_sgd_step(sgd_step, cases: Optional[Sequence] = None, hidden: bool = Fa
         old = [p.copy() for p in params]
         grad_inputs = {"grads[0]": grads[0], "grads[1]": grads[1]}
         before = snapshot(grad_inputs)
-        call(sgd_step, params, grads, lr, what="sgd_step(params, grads, lr)", exercise=exercise)
+        ex.call(sgd_step, params, grads, lr, what="sgd_step(params, grads, lr)")
         for k in range(2):
             name = f"params[{k}]"
-            _require(diagnose_slot(params[k], held[k], None, param=old[k], name=name, param_name=name,
-                                   inputs=grad_inputs, snapshots=before, hints=SGD_HINTS),
-                     label=label, exercise=exercise)
-            step = held[k] - old[k]
-            _require(diagnose(step, -lr * before[f"grads[{k}]"], name=f"the step of {name}", param_name=name,
-                              hints=SGD_HINTS, show_values=not hidden), label=label, exercise=exercise)
-    passed(f"{exercise}: every parameter moved by -lr * grad, in place (the layers see it), on {len(cases)} "
-           f"{'hidden ' if hidden else ''}cases.")
+            ex.require(diagnose_slot(params[k], held[k], None, param=old[k], name=name, param_name=name,
+                                     inputs=grad_inputs, snapshots=before, hints=SGD_HINTS,
+                                     advice=SGD_ADVICE), case)
+            if params[k] is held[k] and np.array_equal(held[k], old[k]):
+                ex.fail(f"{case}: {name} did not move: it holds the same values as before the call. "
+                        f"`p = p - lr * g` inside the loop makes the loop variable p name a new array and "
+                        f"leaves the array in the list (the one the layer holds) untouched.\n"
+                        f"Try: update in place: `p -= lr * g` (or `p[...] = p - lr * g`).", "rebound")
+            ex.require(diagnose(held[k] - old[k], -lr * before[f"grads[{k}]"], name=f"the step of {name}",
+                                param_name=name, advice=SGD_ADVICE, show_values=not ex.hidden), case)
+    ex.passed(f"every parameter moved by -lr * grad, in place (the layers see it), on {ex.count(len(cases))}.")

@@ -34,6 +34,7 @@ What the kit carries so that checks do not:
 """
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from typing import Any, Callable, Optional, Sequence
 
@@ -92,7 +93,11 @@ class Mistake:
 
     tag: str
     wrong: Callable[..., Any]
-    why: str
+    why: Any  # str, or a callable of the same args returning one (to name a case's sizes)
+
+    def explain(self, *args) -> str:
+        """``why`` as text for a case's ``args`` (``why`` may be a function of them)."""
+        return self.why(*args) if callable(self.why) else self.why
 
 
 def find_mistake(answer, mistakes: Sequence[Mistake], args: Sequence = (), reference=None,
@@ -145,6 +150,38 @@ class Exercise:
         """Print ``✔ <exercise>: <message>``."""
         _passed(f"{self.name}: {message}")
 
+    # -- the learner's class and its methods -----------------------------------------
+    def require_class(self, obj) -> None:
+        """Fail unless ``obj`` is a class (a check is handed ``MulGate``, not ``MulGate()``)."""
+        if not isinstance(obj, type):
+            self.fail(f"pass the class itself, e.g. check(...)({self.name}), not {obj!r}.", "not-a-class")
+
+    def method(self, obj, name: str) -> Callable:
+        """``obj.<name>``, or one sentence naming the missing method (and a near miss such as
+        ``foward``) instead of an AttributeError from inside the check."""
+        fn = getattr(obj, name, None)
+        if callable(fn):
+            return fn
+        have = [m for m in dir(obj) if not m.startswith("_") and callable(getattr(obj, m, None))]
+        near = difflib.get_close_matches(name, have, n=1, cutoff=0.6)
+        guess = (f" It has a method `{near[0]}`: is that a misspelling of `{name}`?" if near
+                 else f" Define `def {name}(self, ...)` inside the class.")
+        self.fail(f"{type(obj).__name__} has no method `{name}`, which this exercise asks for.{guess}",
+                  "missing-method")
+
+    def gradients(self, gate, raw, n: int, *, what: str) -> tuple:
+        """What ``gate.backward`` returned, as a tuple of ``n`` gradients (one per input), or a
+        clear failure: None (a missing `return`), one value where ``n`` are due, a wrong count."""
+        from nbkit.gates.base import grads_as_tuple
+
+        if raw is None:
+            self.fail(f"{what} returned None: did you forget a `return` statement? It should return "
+                      f"{'one gradient' if n == 1 else f'{n} gradients, one per input'}.", "returned-none")
+        try:
+            return grads_as_tuple(gate, raw, n)
+        except ValueError as err:
+            self.fail(str(err), "wrong-count")
+
     # -- running learner code -----------------------------------------------------
     def call(self, fn: Callable, *args, what: str, hint: Optional[Callable] = None, **kwargs) -> Any:
         """``fn(*args, **kwargs)``; an exception becomes a message about ``what`` (the call
@@ -176,25 +213,33 @@ class Exercise:
             self.fail(f"{what} should return {n} things, {names}; it returned {got}.", "wrong-count")
         return tuple(value)
 
+    def require(self, result, case: str) -> None:
+        """Fail with a shape checker's message (:func:`nbkit.shapes.diagnose`) unless it is ok."""
+        if not result.ok:
+            self.fail(f"{case}: {result.message}", result.diagnosis)
+
     # -- judging an answer --------------------------------------------------------
     def judge(self, answer, reference, *, name: str, case: str, mistakes: Sequence[Mistake] = (),
               args: Sequence = (), tol: float = TOL, param_name: Optional[str] = None,
-              batch_size: Optional[int] = None, inputs=(), snapshots=None, otherwise: str = "") -> None:
+              batch_size: Optional[int] = None, inputs=(), snapshots=None, otherwise: str = "",
+              shapes: bool = True) -> None:
         """Return if ``answer`` is ``reference``; otherwise fail with the best explanation.
 
         In order: a classic mistake from ``mistakes`` (called with ``args``); for arrays, the
         shape checker (:func:`nbkit.shapes.diagnose`: transposed, missing batch sum, scaled,
         aliased input, ...) worded with ``name`` and ``param_name``; else "wrong values",
         followed by ``otherwise`` (the idea to revisit). Values are quoted only in visible
-        checks.
+        checks. ``shapes=False`` skips the shape checker, whose wording is about gradients of a
+        loss, for exercises on another topic (e.g. a numerical gradient's formula).
         """
         if close(answer, reference, tol):
             return
         mistake = find_mistake(answer, mistakes, args, reference, tol)
         if mistake is not None:
-            self.fail(f"{name} is wrong ({case}). {mistake.why}" + self._got(answer, reference), mistake.tag)
+            self.fail(f"{name} is wrong ({case}). {mistake.explain(*args)}" + self._got(answer, reference),
+                      mistake.tag)
         ref = _as_numbers(reference)
-        if ref is not None and ref.ndim >= 1 and not isinstance(reference, tuple):
+        if shapes and ref is not None and ref.ndim >= 1 and not isinstance(reference, tuple):
             from nbkit.shapes import diagnose
 
             result = diagnose(answer, ref, name=name, param_name=param_name, batch_size=batch_size,

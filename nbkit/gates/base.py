@@ -46,6 +46,11 @@ def grads_as_tuple(gate: Any, grads: Any, n_inputs: int) -> tuple:
     and both counts otherwise.
     """
     name = type(gate).__name__
+    if grads is None:
+        raise ValueError(
+            f"{name}.backward returned None: did you forget a `return` statement? It should return "
+            + ("the gradient for its input." if n_inputs == 1 else f"{n_inputs} gradients, one per input.")
+        )
     if n_inputs == 1 and not isinstance(grads, (tuple, list)):
         return (grads,)
     if not isinstance(grads, (tuple, list)):

@@ -148,7 +148,7 @@ class GradCheckReport:
         from ..feedback import fail
 
         message = "\n".join(r.sentence() for r in self.failures)
-        fail(message, diagnosis=self.failures[0].diagnosis or "gradcheck-mismatch", exercise=exercise)
+        fail(message, diagnosis=self.failures[0].diagnosis or "wrong-values", exercise=exercise)
 
 
 def _hint(numerical: np.ndarray, analytic: np.ndarray, errors: np.ndarray, wrong: float, floor: float):
@@ -157,11 +157,11 @@ def _hint(numerical: np.ndarray, analytic: np.ndarray, errors: np.ndarray, wrong
         return a.shape == b.shape and np.max(rel_error_array(a, b, floor=floor)) <= wrong
 
     if not np.all(np.isfinite(analytic)):
-        return "non-finite", "The analytic gradient contains nan or inf."
+        return "nan", "The analytic gradient contains nan or inf."
     if not np.any(analytic) and np.any(numerical):
         return "all-zero", "The analytic gradient is all zeros: was it ever written into?"
     if close(-analytic, numerical):
-        return "sign", "It is the numerical gradient with the sign flipped."
+        return "sign-flipped", "It is the numerical gradient with the sign flipped."
     if numerical.ndim == 2 and numerical.shape[0] == numerical.shape[1] and close(analytic.T, numerical):
         return "transposed", "It is the transpose of the numerical gradient."
     mask = np.abs(numerical) > floor
@@ -169,11 +169,12 @@ def _hint(numerical: np.ndarray, analytic: np.ndarray, errors: np.ndarray, wrong
         ratios = analytic[mask] / numerical[mask]
         ratio = float(np.median(ratios))
         if abs(ratio - 1) > 1e-3 and np.allclose(ratios, ratio, rtol=1e-3):
-            return "scaled", f"It is the numerical gradient times {ratio:.4g} (a missing or extra factor?)."
+            tag = {2.0: "scaled-by-2", 0.5: "scaled-by-half"}.get(round(ratio, 3), "wrong-values")
+            return tag, f"It is the numerical gradient times {ratio:.4g} (a missing or extra factor?)."
     bad = int(np.sum(~(errors <= wrong)))
     if 0 < bad < errors.size:
         return "some-entries", f"{bad} of {errors.size} entries disagree."
-    return "mismatch", ""
+    return "wrong-values", ""
 
 
 def check_gradients(f, params: dict, grads: dict, *, method: str = "full", h: float | None = None,

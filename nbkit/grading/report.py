@@ -198,9 +198,12 @@ def render_html(report: ClassReport, top: int = 5) -> str:
             common = ", ".join(f"{tag} ({n})" for tag, n in stats.mistakes.most_common(top)) or "-"
             rows.append((stats.name, f"{stats.points:g}", f"{100 * stats.pass_rate:.0f}%", common))
         parts.append("<h3>Exercises</h3>" + _table(("exercise", "points", "pass rate", "most frequent mistakes"), rows))
-        overall = [(f"{tag}", ex, n) for (ex, tag), n in a.mistakes.most_common(top)]
+        from nbkit.diagnoses import meaning  # each tag's registered sentence, for instructors
+
+        overall = [(f"{tag}", meaning(tag), ex, n) for (ex, tag), n in a.mistakes.most_common(top)]
         if overall:
-            parts.append("<h3>Most frequent mistakes</h3>" + _table(("diagnosis", "exercise", "submissions"), overall))
+            parts.append("<h3>Most frequent mistakes</h3>"
+                         + _table(("diagnosis", "meaning", "exercise", "submissions"), overall))
         if a.flags:
             parts.append("<h3>Submissions to look at</h3><ul>"
                          + "".join(f"<li>{html.escape(flag)}</li>" for flag in a.flags) + "</ul>")

@@ -128,6 +128,9 @@ class Graph:
                 node.value = node.gate.forward(*args)
             except NotImplementedError:
                 raise _not_ready(node, "forward") from None
+            if node.value is None:  # said here, or backward would blame a forward pass that did run
+                raise GraphError(f"node {node.name!r}: {type(node.gate).__name__}.forward returned None: "
+                                 f"did you forget a `return` statement in forward?")
         outs = self.outputs()
         return outs[-1].value if outs else None
 

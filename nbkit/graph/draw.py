@@ -19,7 +19,7 @@ from typing import Any, Dict, Optional, Tuple
 
 import numpy as np
 
-from nbkit.graph.layout import layered_layout
+from nbkit.graph.placement import layered_layout
 
 VALUE_COLOUR = "#1b7f3b"
 GRAD_COLOUR = "#c0262d"

@@ -16,7 +16,7 @@ from .explorer import (
     figure_png,
     jacobian_figure,
 )
-from .layout import as_matrix, as_tensor, jacobian_shape, to_denominator_layout, to_numerator_layout
+from .conversions import as_matrix, as_tensor, jacobian_shape, to_denominator_layout, to_numerator_layout
 from .numerical import numerical_jacobian
 from .standard_maps import (
     STANDARD_MAP_KEYS,

@@ -12,6 +12,8 @@ from typing import Callable
 
 import numpy as np
 
+from nbkit.gradcheck.numerical import nudge_and_evaluate
+
 __all__ = ["numerical_jacobian"]
 
 
@@ -85,24 +87,10 @@ def numerical_jacobian(f: Callable, x, h: float = 1e-5) -> np.ndarray:
         positions = np.ndindex(x.shape)  # C order, matching the flattened columns
 
     for j, idx in enumerate(positions):
-        original = x_view[idx].copy()
-        try:
-            x_view[idx] = original + h
-            stored_plus = float(x_view[idx])
-            f_plus = _evaluate(f, x, m)
-            x_view[idx] = original - h
-            stored_minus = float(x_view[idx])
-            f_minus = _evaluate(f, x, m)
-        finally:
-            x_view[idx] = original  # restore even if f raised
-        # Divide by the distance actually travelled: in float32, x + h is rounded.
-        step = stored_plus - stored_minus
-        if step == 0.0:
-            raise ValueError(
-                f"h={h!r} is too small to change entry {j} of x ({float(original)!r}) in "
-                f"{x.dtype}: x + h rounds back to x. Use a larger h."
-            )
+        # gradcheck's restoring nudge: x[idx] is put back even if f raises, and the slope is
+        # divided by the distance actually travelled (in float32, x + h is rounded).
         with np.errstate(invalid="ignore", over="ignore"):  # non-finite values are reported below
+            f_plus, f_minus, step = nudge_and_evaluate(x_view, idx, lambda *_: _evaluate(f, x, m), h)
             J[:, j] = (f_plus - f_minus) / step
     if not np.array_equal(x, original_x, equal_nan=True):
         x[...] = original_x

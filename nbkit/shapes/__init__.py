@@ -15,17 +15,20 @@ fixed vocabulary :data:`DIAGNOSES` (``"ok"``, ``"wrong-shape"``, ``"transposed"`
 ``"scaled-by-half"``, ``"scaled-by-batch"``, ``"sign-flipped"``, ``"aliased-input"``,
 ``"input-modified"``, ``"rebound"``, ``"wrong-values"``, ``"not-an-array"``, ``"nan"``).
 See docs/shapes.md.
+
+Modules, each depending only on those listed before it: ``verdict`` (vocabulary,
+Finding, ShapeDiagnosis, raise_for, explain), ``wording`` (phrases, Tolerance),
+``shape_rules`` (a gradient of the wrong shape), ``value_rules`` (the right shape, wrong
+values), ``aliasing`` (inputs modified or aliased), ``checker`` (diagnose,
+diagnose_slot), ``drawing`` (draw_product).
 """
 from __future__ import annotations
 
 from .aliasing import snapshot
-from .checker import diagnose
+from .checker import diagnose, diagnose_slot
 from .drawing import draw_product
-from .report import explain, raise_for
-from .result import ShapeDiagnosis
-from .slots import diagnose_slot
-from .tolerance import Tolerance, default_tolerance
-from .vocabulary import DIAGNOSES, TAGS
+from .verdict import DIAGNOSES, TAGS, ShapeDiagnosis, explain, raise_for
+from .wording import Tolerance, default_tolerance
 
 __all__ = [
     "diagnose", "diagnose_slot", "ShapeDiagnosis", "DIAGNOSES", "TAGS", "raise_for", "explain",

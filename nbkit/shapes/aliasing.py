@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .result import Finding
+from .verdict import Finding
 from .wording import fmt_index, fmt_number, fmt_shape, worst_index
 
 
@@ -74,8 +74,13 @@ def find_modified_input(inputs, snapshots, show_values: bool = True) -> Finding 
 
 
 def find_aliased_input(grad, inputs, name: str) -> Finding | None:
-    """An ``aliased-input`` finding when ``grad`` is one of the array inputs or a view of one."""
-    if not isinstance(grad, np.ndarray):
+    """An ``aliased-input`` finding when ``grad`` is one of the array inputs or a writeable view of one.
+
+    A read-only view (``np.broadcast_to(dout, shape)``, as DeZero and PyTorch return for a
+    sum's backward) is safe: nothing can write through it (an optimizer's ``-=`` on it
+    raises instead of corrupting the input). A writeable alias is what a later ``-=`` or
+    ``grads[0][...] = ...`` silently corrupts."""
+    if not isinstance(grad, np.ndarray) or not grad.flags.writeable:
         return None
     for label, value in labelled(inputs):
         if not isinstance(value, np.ndarray) or not np.shares_memory(grad, value):

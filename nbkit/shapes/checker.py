@@ -1,4 +1,10 @@
-"""The entry point: :func:`diagnose` a gradient against its parameter and a reference."""
+"""The entry points: :func:`diagnose` a gradient against its parameter and a reference, and
+:func:`diagnose_slot` a gradient kept in a list slot (written into, or rebound?).
+
+Layers keep ``params`` and ``grads`` as lists of arrays, and an optimizer holds the same
+array objects. ``grads[0][...] = dW`` writes into the shared array; ``grads[0] = dW``
+only points the list slot at a new array, so the optimizer keeps reading the old one.
+"""
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -6,12 +12,10 @@ from collections.abc import Mapping
 import numpy as np
 
 from .aliasing import find_aliased_input, find_modified_input
-from .layout import explain_shape_mismatch
-from .result import Finding, ShapeDiagnosis
-from .tolerance import default_tolerance
-from .values import explain_wrong_values
-from .vocabulary import DIAGNOSES
-from .wording import fmt_index, fmt_shape, param_name_for
+from .shape_rules import explain_shape_mismatch
+from .value_rules import explain_wrong_values
+from .verdict import DIAGNOSES, Finding, ShapeDiagnosis
+from .wording import default_tolerance, fmt_index, fmt_shape, param_name_for
 
 
 def _as_gradient(grad, name: str) -> tuple[np.ndarray | None, Finding | None]:
@@ -57,7 +61,7 @@ def _as_reference(reference, param) -> tuple[np.ndarray | None, tuple[int, ...]]
 def diagnose(grad, reference=None, *, param=None, name: str = "dW", param_name: str | None = None,
              batch_size: int | None = None, inputs=(), snapshots=None, rtol: float | None = None,
              atol: float = 1e-8, hints: Mapping[str, str] | None = None,
-             show_values: bool = True) -> ShapeDiagnosis:
+             show_values: bool = True, advice: Mapping[str, str] | None = None) -> ShapeDiagnosis:
     """Compare a gradient with its parameter and a reference; name the mistake if there is one.
 
     Args:
@@ -77,6 +81,10 @@ def diagnose(grad, reference=None, *, param=None, name: str = "dW", param_name: 
             ``{"transposed": "For y = x W, dW = x^T (dL/dy)."}``, added to the message.
         show_values: False keeps expected and input values out of the message (hidden
             test cases: feedback goes back to students); indices and factors are still named.
+        advice: the exercise's own cause and remedy per diagnosis tag, *replacing* the
+            generic ones (which speak of losses and the chain rule) where they would point
+            a learner at another exercise's idea, e.g. ``{"sign-flipped": "Descent
+            subtracts: param -= lr * grad."}``.
 
     Returns:
         A :class:`ShapeDiagnosis`; ``.ok`` is True only when the shape is the parameter's and
@@ -85,9 +93,10 @@ def diagnose(grad, reference=None, *, param=None, name: str = "dW", param_name: 
     The checks run in order: not an array, inputs modified, wrong shape (in its specific
     forms), input aliased, NaN/inf, then wrong values (in their specific forms).
     """
-    if hints is not None and not set(hints) <= set(DIAGNOSES):
-        raise ValueError(f"hints has unknown diagnosis tags {sorted(set(hints) - set(DIAGNOSES))}; "
-                         f"known tags: {', '.join(DIAGNOSES)}")
+    for given in (hints, advice):
+        if given is not None and not set(given) <= set(DIAGNOSES):
+            raise ValueError(f"hints/advice have unknown diagnosis tags {sorted(set(given) - set(DIAGNOSES))}; "
+                             f"known tags: {', '.join(DIAGNOSES)}")
     if batch_size is not None and (not isinstance(batch_size, (int, np.integer)) or batch_size < 1):
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
     reference, expected = _as_reference(reference, param)
@@ -118,14 +127,18 @@ def diagnose(grad, reference=None, *, param=None, name: str = "dW", param_name: 
         return ShapeDiagnosis(True, "ok", f"{name}: {checked} right ({name} is {fmt_shape(expected)}, like {param}).",
                               name, param, expected, expected)
     return ShapeDiagnosis(
-        ok=False, diagnosis=finding.tag, message=_compose(finding, (hints or {}).get(finding.tag)),
+        ok=False, diagnosis=finding.tag,
+        message=_compose(finding, (hints or {}).get(finding.tag), (advice or {}).get(finding.tag)),
         name=name, param_name=param, shape=None if array is None else array.shape,
         expected_shape=expected, index=finding.index, factor=finding.factor, axis=finding.axis,
     )
 
 
-def _compose(finding: Finding, hint: str | None) -> str:
-    """The learner message: what is wrong; the likely cause (and the exercise's hint); what to try."""
+def _compose(finding: Finding, hint: str | None, advice: str | None = None) -> str:
+    """The learner message: what is wrong; the likely cause (and the exercise's hint); what to try.
+    The exercise's ``advice`` replaces the generic cause and remedy."""
+    if advice:
+        return f"{finding.what}\n{advice}"
     lines = [finding.what]
     cause = " ".join(part for part in (finding.why, hint) if part)
     if cause:
@@ -133,3 +146,35 @@ def _compose(finding: Finding, hint: str | None) -> str:
     if finding.try_this:
         lines.append("Try: " + finding.try_this)
     return "\n".join(lines)
+
+
+def diagnose_slot(current, original, reference=None, *, name: str = "grads[0]", **kwargs) -> ShapeDiagnosis:
+    """Check that a gradient slot still holds ``original`` and that it now holds ``reference``.
+
+    Args:
+        current: what the slot holds after the learner's backward, e.g. ``layer.grads[0]``.
+        original: the array object the slot held before the call (what an optimizer keeps).
+        reference: the expected gradient, shaped like ``original``.
+        name: how the learner writes the slot, e.g. ``"grads[0]"``.
+        **kwargs: passed on to :func:`diagnose` (``param_name``, ``batch_size``, ``hints``...).
+
+    Returns ``rebound`` when the slot holds another object than ``original``, otherwise the
+    diagnosis of ``original``'s values (e.g. ``wrong-values`` if it was never written).
+    """
+    if current is not original:
+        hint = (kwargs.get("hints") or {}).get("rebound")
+        message = "\n".join(part for part in (
+            f"{name} now holds a new array object: the assignment `{name} = ...` rebound the list slot, "
+            f"and the array it held before (shape {fmt_shape(getattr(original, 'shape', ()))}), "
+            f"which everyone holding a reference to it (a model's list, an optimizer, a layer) still "
+            f"reads, was not updated.",
+            "A list slot refers to an array; `=` changes which array it refers to, while "
+            f"`{name}[...] = ...` writes into the array that everyone shares." + (f" {hint}" if hint else ""),
+            f"Try: write into the array: `{name}[...] = new_values` (or `np.copyto({name}, new_values)`).",
+        ))
+        return ShapeDiagnosis(
+            ok=False, diagnosis="rebound", message=message, name=name,
+            param_name=kwargs.get("param_name") or "the parameter",
+            shape=getattr(current, "shape", None), expected_shape=getattr(original, "shape", None),
+        )
+    return diagnose(original, reference, name=name, **kwargs)

@@ -56,17 +56,35 @@ MISTAKES = {
                            ("dx = dz * np.array([w[0], w[1]])", "dx = dz * np.array([x[0], x[1]])"))),
         ("bias-gradient", swap(("np.array([x[0], x[1], 1.0])", "np.array([x[0], x[1], 0.0])"))),
         ("sign-flipped", swap(("dz = out * (1.0 - out)", "dz = -out * (1.0 - out)"))),
-        ("forgot-chain", swap(("dz = out * (1.0 - out)", "dz = 1.0"))),
+        ("forgot-local-gradient", swap(("dz = out * (1.0 - out)", "dz = 1.0"))),
     ],
     "forward_pass": [
         ("wrong-order", swap(("for node in graph.order():", "for node in graph.nodes.values():"))),
         ("wrong-return", swap(("return node.value", "return None"))),
         ("raised-TypeError", swap(("node.value = node.gate.forward(", "value = node.gate.forward("))),
+        ("inputs-not-set", swap(("graph.nodes[name].value = value", "pass"))),  # issue 9, hole 1
     ],
     "backward_pass": [
         ("overwrote-branch", swap(("grads[parent] += grad", "grads[parent] = grad"))),
         ("wrong-order", swap(("for node in reversed(graph.order()):", "for node in graph.order():"))),
         ("wrong-values", swap(("node.gate.backward(grads[node.name])", "node.gate.backward(1.0)"))),
+        ("visited-per-path", '''def backward_pass(graph, output):
+    grads = {name: 0.0 for name in graph.nodes}
+    grads[output] = 1.0
+
+    def visit(name):  # micrograd's first commit: once per path (issue 9, hole 2)
+        node = graph.nodes[name]
+        if node.is_input:
+            return
+        down = node.gate.backward(grads[name])
+        down = down if isinstance(down, tuple) else (down,)
+        for parent, grad in zip(node.inputs, down):
+            grads[parent] += grad
+            visit(parent)
+
+    visit(output)
+    return grads
+'''),
     ],
 }
 

@@ -29,7 +29,9 @@ MISTAKES = {
     "sum": [
         ("wrong-shape", swap(("return np.repeat(dout, self.N, axis=0)", "return dout"))),
         ("scaled-by-batch", swap(("return np.repeat(dout, self.N, axis=0)", "return np.repeat(dout / self.N, self.N, axis=0)"))),
-        ("aliased-input", swap(("return np.repeat(dout, self.N, axis=0)", "return np.broadcast_to(dout, (self.N, dout.shape[1]))"))),
+        # a writeable view of dout (a read-only np.broadcast_to view is fine: see ALTERNATIVES)
+        ("aliased-input", swap(("return np.repeat(dout, self.N, axis=0)",
+                                "return np.lib.stride_tricks.as_strided(dout, (self.N, dout.shape[1]), (0, dout.strides[1]))"))),
         ("sign-flipped", swap(("return np.repeat(dout, self.N, axis=0)", "return -np.repeat(dout, self.N, axis=0)"))),
         ("wrong-forward", swap(("return np.sum(x, axis=0, keepdims=True)", "return np.sum(x, axis=0)"))),
     ],
@@ -48,6 +50,7 @@ MISTAKES = {
         ("sign-flipped", swap(("param -= lr * grad", "param += lr * grad"))),
         ("wrong-values", swap(("param -= lr * grad", "param -= grad"))),
         ("input-modified", swap(("param -= lr * grad", "grad *= lr\n        param -= grad"))),
+        ("rebound", swap(("param -= lr * grad", "param = param - lr * grad"))),  # the loop variable (issue 9)
     ],
 }
 
@@ -93,7 +96,7 @@ ALTERNATIVES = {
         return x.sum(axis=0)[None, :]
 
     def backward(self, dout):
-        return np.ones((self.N, 1)) * dout
+        return np.broadcast_to(dout, (self.N, dout.shape[1]))  # a read-only view, as DeZero and PyTorch return
 ''',
     "affine_backward": '''def affine_backward(dout, cache):
     x, W, b = cache

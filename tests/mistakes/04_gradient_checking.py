@@ -7,10 +7,10 @@ def swap(*pairs):
 
 MISTAKES = {
     "differences": [
-        ("forward-difference", swap(("return (f(x + h) - f(x - h)) / (2 * h)", "return (f(x + h) - f(x)) / h"))),
+        ("one-sided-difference", swap(("return (f(x + h) - f(x - h)) / (2 * h)", "return (f(x + h) - f(x)) / h"))),
         ("forward-over-2h", swap(("return (f(x + h) - f(x - h)) / (2 * h)", "return (f(x + h) - f(x)) / (2 * h)"))),
         ("central-over-h", swap(("return (f(x + h) - f(x - h)) / (2 * h)", "return (f(x + h) - f(x - h)) / h"))),
-        ("backward-difference", swap(("return (f(x + h) - f(x)) / h", "return (f(x) - f(x - h)) / h"))),
+        ("one-sided-difference", swap(("return (f(x + h) - f(x)) / h", "return (f(x) - f(x - h)) / h"))),
     ],
     "numerical_gradient": [
         ("central-over-h", swap(("grad[idx] = (f_plus - f_minus) / (2 * h)", "grad[idx] = (f_plus - f_minus) / h"))),

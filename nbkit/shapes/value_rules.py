@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .result import Finding
-from .tolerance import Tolerance
-from .wording import fmt_factor, fmt_index, fmt_number, fmt_shape, worst_index
+from .verdict import Finding
+from .wording import Tolerance, fmt_factor, fmt_index, fmt_number, fmt_shape, worst_index
 
 # How close a fitted scale factor must be to 2, 1/2, -1 or the batch size to be called that.
 _FACTOR_RTOL = 1e-3

@@ -1,4 +1,4 @@
-"""Diagnoses for a gradient whose shape differs from its parameter's.
+"""Rules for a gradient whose shape differs from its parameter's (not the math word "layout").
 
 Each rule looks for one classic mistake and returns a :class:`Finding`, or None when the
 mistake does not fit; :func:`explain_shape_mismatch` tries them from the most specific
@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .result import Finding
-from .tolerance import Tolerance
-from .wording import describe_vector, fmt_shape, vector_kind
+from .verdict import Finding
+from .wording import Tolerance, describe_vector, fmt_shape, vector_kind
 
 
 def _squeezed(shape: tuple[int, ...]) -> tuple[int, ...]:

@@ -206,3 +206,15 @@ def test_cli_grade_sandbox_without_bwrap_says_what_to_install(tmp_path):
                           capture_output=True, text=True)
     assert proc.returncode == 2, proc.stderr
     assert "bubblewrap" in proc.stderr and "apt-get install bubblewrap" in proc.stderr
+
+
+def test_the_time_limit_given_on_the_command_line_is_recorded_for_the_feedback():
+    from traitlets.config import Config
+    from traitlets.config.loader import DeferredConfigString
+
+    from nbkit.grading.preprocessors import ConfirmTestCells
+
+    nb = nbformat.v4.new_notebook()
+    config = Config({"Execute": {"timeout": DeferredConfigString("6")}})  # what `--Execute.timeout=6` gives
+    nb, _ = ConfirmTestCells(config=config).preprocess(nb, {})
+    assert nb.metadata["nbkit"]["timeout"] == 6.0

@@ -187,7 +187,7 @@ _EXCEPTION_LINE = re.compile(r"^\s*((?:[\w.]+)(?:Error|Exception|Exit|Interrupt)
 def grade(course: Path, names: Sequence[str] = (), *, students: Sequence[str] = (), jobs: Optional[int] = None,
           batch_size: Optional[int] = None, timeout: Optional[int] = None, feedback: bool = False,
           force: bool = False, sandbox: Optional[bool] = None, progress: bool = True, keep_workdir: bool = False,
-          out: IO = sys.stdout) -> GradeSummary:
+          out: Optional[IO] = None) -> GradeSummary:
     """Autograde every collected submission of ``names`` (default: all assignments) by
     ``students`` (default: everyone; other students' grades and files are not touched).
 
@@ -201,6 +201,7 @@ def grade(course: Path, names: Sequence[str] = (), *, students: Sequence[str] = 
     from nbkit.grading import sandbox as sandboxing
     from nbkit.grading.fingerprint import combined, grade_inputs
 
+    out = out or sys.stdout  # at call time, so that redirected output is honoured
     course = Path(course).resolve()
     known = assignments(course)
     names = list(names) or known

@@ -200,10 +200,15 @@ def _readable_outputs(cell, limit) -> None:
     """Timeouts as one sentence, and no grader paths, in every output of ``cell``."""
     name = exercise_name(cell)
     outputs = []
+    timed_out = False
     for output in cell.get("outputs", []):
         kind = output.get("output_type")
-        if kind == "error" and output.get("ename") in TIMEOUT_ERRORS:
-            output["traceback"] = [timeout_sentence(name, limit)]
+        if kind == "error" and (output.get("ename") in TIMEOUT_ERRORS or output.get("ename") == "Timeout"):
+            if timed_out:
+                continue  # nbclient adds CellTimeoutError after the KeyboardInterrupt: say it once
+            timed_out = True
+            if output.get("ename") != "Timeout":  # (a hidden case's timeout already has its sentence)
+                output["traceback"] = [timeout_sentence(name, limit)]
             output["ename"], output["evalue"] = "Timeout", ""
         elif kind == "error":
             output["traceback"] = [scrub_paths(line) for line in output.get("traceback", [])]

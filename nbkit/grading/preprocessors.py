@@ -114,8 +114,10 @@ class ConfirmTestCells(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         timeout = self.config.get("Execute", {}).get("timeout")
-        if isinstance(timeout, (int, float)):
-            nb.metadata.setdefault("nbkit", {})["timeout"] = timeout
+        try:  # from the command line (--Execute.timeout=6) traitlets keeps it as a string
+            nb.metadata.setdefault("nbkit", {})["timeout"] = float(str(timeout))
+        except ValueError:
+            pass
         nonce = resources.get(NONCE_KEY)
         if nonce is None:  # ArmGuard did not run: nothing was wrapped with a nonce
             return nb, resources

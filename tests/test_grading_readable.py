@@ -114,6 +114,9 @@ def test_a_syntax_error_is_named_as_such_not_as_the_name_error_it_causes():
     assert why.startswith("syntax error in f_tests") and results.kind_of(why) == "syntax error"
     (plain,) = results.outcomes(_executed(None, name)).values()
     assert plain.diagnosis == "error-NameError"
+    stub = {"ename": "NotImplementedError", "evalue": "", "traceback": ["NotImplementedError: "]}
+    (unfinished,) = results.outcomes(_executed(stub, name)).values()
+    assert unfinished.diagnosis == results.NOT_IMPLEMENTED  # not attempted: no mistake to count
 
 
 # ---------------------------------------------------------------- readable feedback

@@ -8,7 +8,9 @@ How a run goes:
    versions), autograded notebook present. Say why the others are (re)graded, and take
    their old journal entries out first, so that a run stopped half-way regrades the rest.
 2. Make sure the course gradebook knows each assignment (``nbgrader generate_assignment``
-   with the course gradebook; the release it writes goes to a temporary folder).
+   with the course gradebook; the release it writes goes to a temporary folder). This runs
+   while the first batches' nbgrader commands start up: they wait (a pre-convert hook)
+   until their copy of the gradebook has the assignment.
 3. Split the rest into batches, one per worker by default, and autograde each batch with
    one ``nbgrader autograde`` command in its own temporary course with its own copy of
    the gradebook (sqlite does not take concurrent writers). ``jobs`` batches run at once.
@@ -42,7 +44,8 @@ from nbkit.grading import nbgrader_run
 from nbkit.grading.journal import BLANK, FAILED, GRADED, Entry, Journal
 from nbkit.grading.layout import (AUTOGRADED, GRADEBOOK, SUBMITTED, Submission, autograded_folder, db_url,
                                   feedback_folder, find_submissions)
-from nbkit.grading.workspace import POST_CONVERT_HOOK, RunFolders, Workspace, make_workspace, unreadable_reason
+from nbkit.grading.workspace import (POST_CONVERT_HOOK, PRE_CONVERT_HOOK, RunFolders, Workspace, make_workspace,
+                                     unreadable_reason)
 
 MAX_BATCH = 25  # bounds the work one crashed nbgrader command can take with it
 
@@ -145,8 +148,16 @@ def _gradebook_assignments(path: Path) -> set:
             return set()
 
 
-def _record_assignments(course: Path, names: Sequence[str], scratch: Path) -> None:
-    """``nbgrader generate_assignment`` into the course gradebook; the release goes to ``scratch``."""
+@dataclass
+class _Recording:
+    """``nbgrader generate_assignment`` into the course gradebook, running in the background."""
+
+    proc: object
+    log: Path
+
+
+def _start_recording(course: Path, names: Sequence[str], scratch: Path) -> _Recording:
+    """Start ``nbgrader generate_assignment`` into the course gradebook; the release goes to ``scratch``."""
     work = scratch / "generate"
     work.mkdir()
     shutil.copy2(course / CONFIG_FILE, work / CONFIG_FILE)
@@ -155,7 +166,22 @@ def _record_assignments(course: Path, names: Sequence[str], scratch: Path) -> No
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
     cmd = nbgrader_run.command("generate_assignment", "*", root=work, db=db_url(course / GRADEBOOK),
                                options=["--force"])
-    nbgrader_run.run(cmd, cwd=work)
+    log = scratch / "generate.log"
+    with open(log, "w") as out:
+        return _Recording(nbgrader_run.start(cmd, cwd=work, log=out), log)
+
+
+def _recording_done(recording: Optional[_Recording]) -> bool:
+    """Has the recording finished? Raises :class:`NbgraderError` if it failed."""
+    if recording is None:
+        return True
+    code = recording.proc.poll()
+    if code is None:
+        return False
+    if code != 0:
+        tail = recording.log.read_text(errors="replace")[-4000:]
+        raise nbgrader_run.NbgraderError(f"`nbgrader generate_assignment` failed (exit {code}):\n{tail}")
+    return True
 
 
 def _batches(pending: List[Submission], jobs: int, batch_size: Optional[int]) -> Deque[_Batch]:
@@ -236,14 +262,16 @@ def grade(course: Path, names: Sequence[str] = (), *, students: Sequence[str] = 
         recorded = _gradebook_assignments(course / GRADEBOOK)
         stale = sorted({s.assignment for s in pending
                         if journal.sources.get(s.assignment) != sources[s.assignment] or s.assignment not in recorded})
-        if stale:
-            _record_assignments(course, stale, folders.private)
+
+        def recorded_now():
             journal.sources.update({name: sources[name] for name in stale})
             journal.save()
+
         try:
             with _sigterm_as_interrupt():
+                recording = _start_recording(course, stale, folders.private) if stale else None
                 _run_batches(course, pending, jobs, batch_size, timeout, feedback, journal, sources, inputs,
-                             summary, folders, progress, confine)
+                             summary, folders, progress, confine, recording, recorded_now)
         except KeyboardInterrupt:
             summary.interrupted = True
             return summary
@@ -292,18 +320,34 @@ def _fill_feedback(course: Path, names: Sequence[str], students: Sequence[str] =
 def _run_batches(course: Path, pending: List[Submission], jobs: int, batch_size: Optional[int],
                  timeout: Optional[int], feedback: bool, journal: Journal, sources: Dict[str, str],
                  inputs: Dict[str, Dict[str, str]], summary: GradeSummary, folders: RunFolders, progress: bool,
-                 confine=None) -> None:
+                 confine=None, recording: Optional[_Recording] = None, recorded_now=lambda: None) -> None:
     from nbgrader.api import Gradebook
     from tqdm import tqdm
 
-    from nbkit.grading.merge import copy_database, course_id_of, merge_submission
+    from nbkit.grading.merge import WorkerGradebooks, copy_database, course_id_of, merge_submission
     from nbkit.grading.results import needs_a_look, read_notebook
 
     main_db = course / GRADEBOOK
     course_id = course_id_of(course)
     template = folders.private / "template.db"
-    copy_database(main_db, template)
+    ready = folders.private / "ready"
     options = [f"--Execute.timeout={int(timeout)}"] if timeout else []
+
+    def when_recorded() -> None:
+        """The course gradebook knows the assignments: every batch gets a copy, then may go on."""
+        copy_database(main_db, template)
+        for job in running:   # still waiting in their pre-convert hook: the gradebook is not open yet
+            shutil.copy2(template, job.workspace.db)
+        ready.touch()
+        recorded_now()
+
+    if recording is None:
+        when_recorded_pending = False
+        copy_database(main_db, template)
+        ready.touch()
+    else:
+        when_recorded_pending = True
+        template.touch()      # a placeholder until the assignment is recorded
 
     queue = _batches(pending, jobs, batch_size)
     for batch in queue:  # unreadable notebooks are graded as the blank release from the start
@@ -315,7 +359,8 @@ def _run_batches(course: Path, pending: List[Submission], jobs: int, batch_size:
     counter = 0
     bar = tqdm(total=len(pending), unit="submission", desc="nbkit grade", disable=not progress,
                file=sys.stderr, dynamic_ncols=True)
-    main = Gradebook(db_url(main_db), course_id)
+    main = None            # opened once the assignment is recorded (generate_assignment writes it first)
+    workers = WorkerGradebooks(course_id)
 
     def harvest(job: _Running) -> None:
         ws = job.workspace
@@ -324,7 +369,7 @@ def _run_batches(course: Path, pending: List[Submission], jobs: int, batch_size:
                 continue
             if not _readable(ws.autograded(sub) / sub.notebook.name):
                 continue  # finished, then damaged by a batch-mate: it will be regraded alone
-            score = merge_submission(main, ws.db, course_id, sub.assignment, sub.student)
+            score = merge_submission(main, workers.get(ws.db), course_id, sub.assignment, sub.student)
             dest = autograded_folder(course, sub.student, sub.assignment)
             if dest.exists():
                 shutil.rmtree(dest)
@@ -356,6 +401,7 @@ def _run_batches(course: Path, pending: List[Submission], jobs: int, batch_size:
     def finish(job: _Running) -> None:
         ws = job.workspace
         job.log.close()
+        workers.close(ws.db)
         for sub in ws.submissions:
             if sub.key in job.merged:
                 continue
@@ -382,11 +428,18 @@ def _run_batches(course: Path, pending: List[Submission], jobs: int, batch_size:
                 log = open(ws.log, "w")
                 confined = confine.autograde_options(folders.private, counter) if confine else []
                 proc = nbgrader_run.start(nbgrader_run.command("autograde", "*", root=ws.root, db=ws.db_url,
-                                                               options=["--create", POST_CONVERT_HOOK, *options,
-                                                                        *confined]),
+                                                               options=["--create", PRE_CONVERT_HOOK,
+                                                                        POST_CONVERT_HOOK, *options, *confined]),
                                           cwd=ws.root, log=log, env=ws.env())
                 running.append(_Running(ws, proc, log))
             time.sleep(0.2)
+            if when_recorded_pending:
+                if not _recording_done(recording):
+                    continue
+                when_recorded_pending = False
+                when_recorded()
+            if main is None:
+                main = Gradebook(db_url(main_db), course_id)
             for job in list(running):
                 if job.phase == "autograde":
                     harvest(job)
@@ -412,13 +465,17 @@ def _run_batches(course: Path, pending: List[Submission], jobs: int, batch_size:
                     copy_feedback(job)
                 running.remove(job)
                 finish(job)
-    except KeyboardInterrupt:
+    except BaseException:  # Ctrl-C, SIGTERM, or the recording failed: stop the batches, keep what is done
+        if recording is not None:
+            nbgrader_run.stop(recording.proc)
         for job in running:
             nbgrader_run.stop(job.proc)
-            if job.phase == "autograde":
+            if job.phase == "autograde" and main is not None:
                 harvest(job)
             job.log.close()
         raise
     finally:
         bar.close()
-        main.close()
+        workers.close_all()
+        if main is not None:
+            main.close()

@@ -31,6 +31,7 @@ NOT_GRADE_INPUTS = {
     "cli.py", "build.py", "validate.py", "authoring.py",
     "grading/report.py", "grading/commands.py", "grading/batch.py", "grading/journal.py",
     "grading/submissions.py", "grading/fingerprint.py", "grading/sandbox.py", "grading/merge.py",
+    "grading/workspace.py", "grading/nbgrader_run.py",
 }
 VERSIONS = ("nbkit", "nbgrader", "numpy")
 _CHECKS_IMPORT = re.compile(r"nbkit\.checks(?:\.|\s+import\s+\(?\s*)((?:ch\d+\s*,?\s*)+)")

@@ -5,8 +5,9 @@ nbgrader scores a test cell by whether it has an error output. nbkit's checks fa
 its ``evalue``, and in older versions of the checks also in the rendered traceback); that
 tag names the mistake (``own-value``, ``transposed``, ...). Other failures get a tag from
 the exception: ``timeout`` for a cell that ran out of time, ``syntax-error`` when a
-solution cell of the exercise is not valid Python (its test then fails with NameError,
-which would name the wrong thing), ``error-NameError`` and so on otherwise.
+solution cell of the exercise is not valid Python, ``not-implemented`` when it still is the
+release's stub (``raise NotImplementedError()``; in both cases the test then fails with
+NameError, which would name the wrong thing), ``error-NameError`` and so on otherwise.
 """
 from __future__ import annotations
 
@@ -89,7 +90,7 @@ def outcomes(nb) -> Dict[str, TestOutcome]:
     solution_errors: Dict[str, dict] = {}
     for cell in nb.cells:
         error = _first_error(cell) if cell.get("cell_type") == "code" and grade_id(cell) else None
-        if error and not is_test_cell(cell) and (error.get("ename") in SYNTAX_ERRORS
+        if error and not is_test_cell(cell) and (error.get("ename") in SYNTAX_ERRORS + ("NotImplementedError",)
                                                    or TIMEOUT_ERRORS.get(error.get("ename")) == TIMEOUT):
             solution_errors[grade_id(cell)] = error
     cause = {e.test_id: next((solution_errors[s] for s in e.solution_ids if s in solution_errors), None)
@@ -112,6 +113,8 @@ def outcomes(nb) -> Dict[str, TestOutcome]:
         if source_error is not None and outcome.diagnosis != TIMEOUT:
             if source_error.get("ename") in SYNTAX_ERRORS:
                 outcome.diagnosis, outcome.message = SYNTAX, syntax_error_line(source_error)
+            elif source_error.get("ename") == "NotImplementedError":  # the release's stub is still there
+                outcome.diagnosis = NOT_IMPLEMENTED
             else:
                 outcome.diagnosis = TIMEOUT
         found[grade_id(cell)] = outcome

@@ -53,6 +53,7 @@ INSTALL_HINT = (f"the grading sandbox needs bubblewrap (`bwrap`): install Debian
                 f"(`sudo apt-get install {PACKAGE}`), or grade without a sandbox (`nbkit grade --no-sandbox`)")
 BASE_UID = 200_000  # sandboxed kernels run as BASE_UID + n when grading as root: uids no one uses
 GiB = 1 << 30
+SOCKET_BASE_MAX = 70  # longest folder for the kernels' socket folders (+ "/nbk-xxxxxxxx/kernel-NN")
 
 
 class SandboxUnavailable(ValueError):
@@ -222,8 +223,10 @@ class SandboxedKernelManager(AsyncKernelManager):
     async def _async_pre_start_kernel(self, **kw):
         self._scratch = Path(kw.get("cwd") or os.getcwd()).resolve()
         base = Path(self.socket_root or tempfile.gettempdir())
+        if len(str(base)) > SOCKET_BASE_MAX:  # a Unix socket's path has at most 107 bytes
+            base = Path("/tmp")
         base.mkdir(parents=True, exist_ok=True)
-        self._sockets = Path(tempfile.mkdtemp(prefix="k", dir=base))  # short: Unix socket paths are limited
+        self._sockets = Path(tempfile.mkdtemp(prefix="nbk-", dir=base))
         self.transport = "ipc"  # no network inside: ZeroMQ over Unix sockets in a bound folder
         self.ip = str(self._sockets / "kernel")
         self.connection_file = str(self._sockets / "kernel.json")

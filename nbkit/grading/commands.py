@@ -26,6 +26,10 @@ def cmd_grade(args) -> int:
     except NbgraderError as err:  # e.g. the assignment could not be recorded in the gradebook
         print(f"nbkit grade: {err}", file=sys.stderr)
         return 1
+    if summary.interrupted:  # stopped and cleaned up: a second Ctrl-C must not cut the summary or the exit short
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     for line in summary.lines():
         print(line)
     if summary.interrupted:

@@ -30,6 +30,11 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
 
+# `nbkit grade` runs every kernel in a bubblewrap sandbox (nbkit/grading/sandbox.py): "auto"
+# wherever bubblewrap works, True to insist (grading stops if it is missing), False never.
+# Limits: c.SandboxedKernelManager.memory_limit / cpu_limit / process_limit / file_limit.
+c.NbkitGrade.sandbox = "auto"
+
 # Grading you can trust (docs/grading.md): nbgrader's own steps, in nbgrader's order, with
 # nbkit's hardening in between. Plain `nbgrader autograde` and `nbkit grade` grade alike.
 c.OverwriteCells.add_missing_cells = True  # a deleted test cell is put back and run
@@ -61,4 +66,5 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbkit.grading.preprocessors.HideHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "nbkit.grading.preprocessors.WrapLongLines",      # long check messages wrap, numbers stay whole
 ]

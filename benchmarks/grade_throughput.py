@@ -2,6 +2,7 @@
 (in parallel), and print submissions per minute and the speed-up.
 
     .venv/bin/python benchmarks/grade_throughput.py [--n 24] [--jobs 2] [--assignment 01_chain_rule]
+                                                    [--sandbox] [--no-breakdown]
 
 Each synthetic student answers a random subset of the exercises with the reference solution
 (the rest keep the release's stub), seeded, so scores differ from student to student. Both
@@ -9,6 +10,13 @@ runs use the course's nbgrader_config.py, hardening included, on two copies of t
 course. Timed: `nbgrader autograde ASSIGNMENT --create` alone (after an untimed
 `nbgrader generate_assignment`), against the whole `nbkit grade` command, which records the
 assignment in the gradebook itself. The two gradebooks must agree, score for score.
+Both run student code unconfined unless ``--sandbox`` (nbkit grade in bubblewrap, what it
+does by default where bubblewrap works; plain nbgrader has no sandbox to compare with).
+
+Then, unless ``--no-breakdown``, where the time of one submission goes: starting Python and
+nbgrader (paid once per nbgrader command), starting and stopping a kernel (paid per
+submission; with ``--sandbox`` also in bubblewrap), running the graded notebook's cells,
+and the rest of nbgrader's work per submission (sanitizing, writing, the gradebook).
 """
 from __future__ import annotations
 
@@ -63,12 +71,88 @@ def nbgrader(course: Path, *args: str) -> None:
         raise SystemExit(f"nbgrader {args[0]} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
 
 
+def _seconds(fn, repeat: int = 3) -> float:
+    """Median wall time of ``fn()``."""
+    import statistics
+
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def breakdown(course: Path, assignment: str, serial_per_submission: float, sandbox: bool) -> list:
+    """Lines saying where the time of one submission goes (see the module docstring)."""
+    import nbformat
+    from jupyter_client import KernelManager
+    from nbclient import NotebookClient
+
+    from nbkit.grading.submissions import reference_submission
+
+    startup = _seconds(lambda: subprocess.run([sys.executable, "-m", "nbgrader", "--version"], env=nbgrader_env(),
+                                              capture_output=True, check=True))
+
+    def kernel():
+        km = KernelManager(kernel_name="python3")
+        km.start_kernel()
+        client = km.client()
+        client.start_channels()
+        client.wait_for_ready(timeout=60)
+        client.stop_channels()
+        km.shutdown_kernel(now=False)
+
+    kernel_seconds = _seconds(kernel)
+    nb = reference_submission(course, assignment)
+    scratch = Path(tempfile.mkdtemp(prefix="grade-breakdown-"))
+
+    def run_notebook():
+        NotebookClient(nbformat.from_dict(nb), timeout=120, allow_errors=True,
+                       resources={"metadata": {"path": str(scratch)}}).execute()
+
+    notebook_seconds = _seconds(run_notebook) - kernel_seconds
+    shutil.rmtree(scratch, ignore_errors=True)
+    rest = serial_per_submission - kernel_seconds - notebook_seconds
+    lines = ["  where one submission's time goes (plain nbgrader, serial):",
+             f"    start Python + nbgrader (once per command)  : {startup:5.2f} s",
+             f"    start + stop a kernel (every submission)    : {kernel_seconds:5.2f} s",
+             f"    run the notebook's cells (full answers)     : {notebook_seconds:5.2f} s",
+             f"    nbgrader's own work per submission (rest)   : {rest:5.2f} s  "
+             f"(of {serial_per_submission:.2f} s per submission)"]
+    if sandbox:
+        from nbkit.grading.sandbox import SandboxedKernelManager
+
+        def sandboxed():
+            import asyncio
+
+            scratch = tempfile.mkdtemp(prefix="grade-breakdown-")  # handed to the kernel's uid
+
+            async def start_stop():
+                km = SandboxedKernelManager(kernel_name="python3")
+                await km.start_kernel(cwd=scratch)
+                client = km.client()
+                client.start_channels()
+                await client.wait_for_ready(timeout=60)
+                client.stop_channels()
+                await km.shutdown_kernel(now=False)
+
+            asyncio.run(start_stop())
+            shutil.rmtree(scratch, ignore_errors=True)
+
+        lines.append(f"    start + stop a kernel in bubblewrap         : {_seconds(sandboxed):5.2f} s")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=24, help="synthetic submissions (default 24)")
     parser.add_argument("--jobs", type=int, default=default_jobs(), help="nbkit grade workers (default: cores)")
     parser.add_argument("--assignment", default="01_chain_rule")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--sandbox", action="store_true", help="nbkit grade in bubblewrap (default: unconfined, "
+                                                               "like plain nbgrader)")
+    parser.add_argument("--no-breakdown", action="store_true", help="skip the per-submission breakdown")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="grade-throughput-") as tmp:
@@ -82,17 +166,20 @@ def main() -> None:
         serial = time.perf_counter() - start
 
         start = time.perf_counter()
-        summary = grade(mine, [args.assignment], jobs=args.jobs, progress=False)
+        summary = grade(mine, [args.assignment], jobs=args.jobs, progress=False, sandbox=args.sandbox)
         parallel = time.perf_counter() - start
         assert len(summary.graded) == args.n and not summary.failed, summary.lines()
         same = scores(plain, args.assignment) == scores(mine, args.assignment)
+        details = [] if args.no_breakdown else breakdown(plain, args.assignment, serial / args.n, args.sandbox)
 
     per_minute = lambda seconds: args.n / seconds * 60  # noqa: E731
     print(f"{args.n} submissions of {args.assignment} on {os.cpu_count()} cores")
     print(f"  plain nbgrader autograde, serial : {serial:6.1f} s  {per_minute(serial):6.1f} submissions/min")
-    print(f"  nbkit grade, {args.jobs} worker{'s' if args.jobs != 1 else ''}         : {parallel:6.1f} s  "
+    print(f"  nbkit grade, {args.jobs} worker{'s' if args.jobs != 1 else ''}{' (sandbox)' if args.sandbox else '':10}: "
+          f"{parallel:6.1f} s  "
           f"{per_minute(parallel):6.1f} submissions/min  (includes recording the assignment in the gradebook)")
     print(f"  speed-up: {serial / parallel:.2f}x; gradebooks agree score for score: {'yes' if same else 'NO'}")
+    print("\n".join(details))
     if not same:
         raise SystemExit(1)
 

@@ -74,3 +74,13 @@ def test_validate_reports_the_failing_test_cell(course):
     assert "\u2718 mul_gate_tests" in result.stdout
     assert "own-value" in result.stdout and "mul gate swaps" in result.stdout.lower()
     assert "\u2714 add_gate_tests" in result.stdout
+
+
+def test_grade_and_report_help_name_the_new_options_and_the_real_output_path(tmp_path):
+    from nbkit.grading.report import DEFAULT_OUTPUT
+
+    grade_help = nbkit("grade", "--help", cwd=tmp_path).stdout
+    for option in ("--student", "--sandbox", "--no-sandbox", "--feedback", "--force"):
+        assert option in grade_help
+    report_help = " ".join(nbkit("report", "--help", cwd=tmp_path).stdout.split())
+    assert f"default: {DEFAULT_OUTPUT}" in report_help and str(DEFAULT_OUTPUT) == "autograded/class_report.html"

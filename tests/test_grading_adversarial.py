@@ -15,6 +15,8 @@ import hashlib
 import html
 import re
 import shutil
+import sys
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -263,6 +265,13 @@ def adversaries(course: Path):
     nb.cells.insert(_index(nb, "neuron"), nbformat.v4.new_code_cell("import os\nos._exit(1)"))
     subs["kills_kernel"] = (nb, "zero")
 
+    # A syntax error in one exercise (its test then fails with NameError: the report must say why)
+    subs["syntax"] = (ref({"max_gate": "class MaxGate:\n    def forward(self, x, y)\n        return x\n"}),
+                      {"max_gate_tests": 0})
+    # Partial work: two exercises still the stub (not attempted, not a mistake)
+    stub = "# YOUR CODE HERE\nraise NotImplementedError()"
+    subs["partial"] = (ref({"copy_gate": stub, "neuron": stub}), {"copy_gate_tests": 0, "neuron_tests": 0})
+
     # For the feedback tests: wrong only on hidden cases (a named mistake, an exception, a loop) ...
     subs["hidden"] = (ref({"add_gate": ADD_WRONG_ON_HIDDEN, "mul_gate": MUL_RAISES_ON_HIDDEN,
                            "max_gate": MAX_LOOPS_ON_HIDDEN}),
@@ -510,3 +519,71 @@ def test_visible_failures_keep_their_values_but_not_the_hidden_lines_around_them
     _, pages = feedback
     text = pages["visible"]
     assert "NameError" in text and "CopyGate" in text
+
+
+# ---------------------------------------------------------------- what a person should look at
+
+@pytest.mark.slow
+def test_summary_counts_syntax_errors_timeouts_and_tampering(graded):
+    _, _, summary, _ = graded
+    assert summary.look_at[f"syntax/{A}"][0].startswith("syntax error in max_gate_tests (SyntaxError")
+    assert f"ran out of time in mul_gate_tests" in summary.look_at[f"loop/{A}"]
+    assert any("locked cell add_gate_tests was edited" in why for why in summary.look_at[f"edited_tests/{A}"])
+    assert f"aaron/{A}" not in summary.look_at and f"partial/{A}" not in summary.look_at
+    assert re.search(r"to look at: 1 syntax error, 2 timed out, \d+ tampering", summary.lines()[0]), summary.lines()
+    assert any(line.startswith(f"  look at syntax/{A}: syntax error") for line in summary.lines())
+
+
+@pytest.mark.slow
+def test_report_names_syntax_errors_and_timeouts_and_keeps_stubs_apart(graded):
+    from nbkit.grading.report import class_report, render_html
+
+    course = graded[0]
+    (a,) = class_report(course).assignments
+    assert a.exercises["max_gate_tests"].mistakes["syntax-error"] == 1
+    flags = "\n".join(a.flags)
+    assert "syntax: syntax error in max_gate_tests (SyntaxError" in flags
+    assert "loop: ran out of time in mul_gate_tests" in flags
+    assert a.exercises["copy_gate_tests"].not_attempted == 1 and a.exercises["neuron_tests"].not_attempted == 1
+    assert not any("not-implemented" in s.mistakes for s in a.exercises.values())
+    assert all(tag != "not-implemented" for (_, tag) in a.mistakes)
+    page = render_html(class_report(course))
+    frequent = page.split("<h3>Most frequent mistakes</h3>")[1].split("</table>")[0]
+    assert "not-implemented" not in frequent and "own-value" in frequent
+    students = page.split("<h3>Students</h3>")[1].split("</table>")[0]
+    rows = {m.group(1): m.group(0) for m in re.finditer(r"<tr><td>(\w+)</td>.*?</tr>", students)}
+    assert set(rows) == set(graded[1])
+    assert "max_gate_tests: syntax-error" in rows["syntax"]
+    assert "copy_gate_tests: not-implemented" in rows["partial"]
+    assert "<td>0</td>" in rows["loop"] and "mul_gate_tests: timeout" in rows["loop"]
+    assert rows["aaron"].endswith("<td>-</td></tr>")
+
+
+@pytest.fixture(scope="module")
+def all_pages(graded):
+    course = graded[0]
+    return {p.parts[-3]: _text(p) for p in (course / "feedback").glob(f"*/{A}/{A}.html")}
+
+
+@pytest.mark.slow
+def test_a_timeout_reads_as_one_sentence(all_pages):
+    text = all_pages["loop"]
+    assert "Exercise `mul_gate` ran out of time: the grader stopped this cell after 6 seconds" in text
+    assert "loop that never ends" in text
+    assert "KeyboardInterrupt" not in text and "Traceback" not in text and "CellTimeoutError" not in text
+
+
+@pytest.mark.slow
+def test_no_feedback_page_shows_a_path_of_the_grading_machine(graded, all_pages):
+    course = graded[0]
+    assert len(all_pages) >= len(graded[1]) - 3   # all but the three graded as the blank release
+    machine = {str(course), str(ROOT), sys.prefix, sys.base_prefix, tempfile.gettempdir() + "/", "site-packages",
+               "nbkit-grade", "/root/", "/home/"}
+    leaks = {student: [m for m in machine if m in text] for student, text in all_pages.items()}
+    assert not any(leaks.values()), {k: v for k, v in leaks.items() if v}
+
+
+@pytest.mark.slow
+def test_a_tamperers_feedback_says_the_edit_was_undone(all_pages):
+    assert "undid the edit" in all_pages["edited_tests"] and "add_gate_tests" in all_pages["edited_tests"]
+    assert "undid the edit" not in all_pages["aaron"]

@@ -2,10 +2,15 @@
 
 How a run goes:
 
-1. Find ``submitted/<student>/<assignment>/`` folders and drop those the journal says are
-   graded already (same submission, same solutions and config, autograded notebook present).
+1. Find ``submitted/<student>/<assignment>/`` folders (of the students asked for, if any)
+   and drop those the journal says are graded and up to date: same submission, same inputs
+   (:mod:`nbkit.grading.fingerprint`: source notebook, config, nbkit's grading code,
+   versions), autograded notebook present. Say why the others are (re)graded, and take
+   their old journal entries out first, so that a run stopped half-way regrades the rest.
 2. Make sure the course gradebook knows each assignment (``nbgrader generate_assignment``
-   with the course gradebook; the release it writes goes to a temporary folder).
+   with the course gradebook; the release it writes goes to a temporary folder). This runs
+   while the first batches' nbgrader commands start up: they wait (a pre-convert hook)
+   until their copy of the gradebook has the assignment.
 3. Split the rest into batches, one per worker by default, and autograde each batch with
    one ``nbgrader autograde`` command in its own temporary course with its own copy of
    the gradebook (sqlite does not take concurrent writers). ``jobs`` batches run at once.
@@ -37,9 +42,10 @@ from typing import IO, Deque, Dict, List, Optional, Sequence
 from nbkit.course import CONFIG_FILE, SOURCE_DIR, assignments
 from nbkit.grading import nbgrader_run
 from nbkit.grading.journal import BLANK, FAILED, GRADED, Entry, Journal
-from nbkit.grading.layout import (AUTOGRADED, GRADEBOOK, Submission, autograded_folder, db_url, feedback_folder,
-                                  find_submissions, source_fingerprint)
-from nbkit.grading.workspace import POST_CONVERT_HOOK, RunFolders, Workspace, make_workspace, unreadable_reason
+from nbkit.grading.layout import (AUTOGRADED, GRADEBOOK, SUBMITTED, Submission, autograded_folder, db_url,
+                                  feedback_folder, find_submissions)
+from nbkit.grading.workspace import (POST_CONVERT_HOOK, PRE_CONVERT_HOOK, RunFolders, Workspace, make_workspace,
+                                     unreadable_reason)
 
 MAX_BATCH = 25  # bounds the work one crashed nbgrader command can take with it
 
@@ -52,6 +58,9 @@ class GradeSummary:
     skipped: List[str] = field(default_factory=list)           # already graded (resumed)
     blank: Dict[str, str] = field(default_factory=dict)        # graded as the blank release, with why
     failed: Dict[str, str] = field(default_factory=dict)       # not graded at all, with why
+    look_at: Dict[str, List[str]] = field(default_factory=dict)  # graded, but a person should look: why
+    reasons: Dict[str, List[str]] = field(default_factory=dict)  # why (re)graded -> keys
+    sandbox: str = ""                                          # how student code was confined
     seconds: float = 0.0
     jobs: int = 1
     interrupted: bool = False
@@ -61,12 +70,34 @@ class GradeSummary:
         rate = n / self.seconds * 60 if self.seconds > 0 and n else 0.0
         out = [f"graded {n} submission{'s' if n != 1 else ''} in {self.seconds:.1f} s with {self.jobs} "
                f"worker{'s' if self.jobs != 1 else ''} ({rate:.1f} per minute)"
-               + (f"; {len(self.skipped)} already graded" if self.skipped else "") + "."]
+               + (f"; {len(self.skipped)} already graded" if self.skipped else "")
+               + (f"; to look at: {self.attention_counts()}" if self.look_at else "") + "."]
+        if self.sandbox:
+            out.append(f"  sandbox: {self.sandbox}")
+        out += [f"  look at {k}: {'; '.join(why)}" for k, why in sorted(self.look_at.items())]
         out += [f"  could not be graded as submitted, so the blank release was graded (0 points): {k}: {why}"
                 for k, why in sorted(self.blank.items())]
         out += [f"  NOT graded: {k}: {why}" for k, why in sorted(self.failed.items())]
         if self.interrupted:
             out.append("interrupted: finished grades are kept; run `nbkit grade` again to grade the rest.")
+        return out
+
+    def attention_counts(self) -> str:
+        """``1 syntax error, 2 timed out, 1 tampering`` (submissions, by kind)."""
+        from collections import Counter
+
+        from nbkit.grading.results import kind_of
+
+        counts = Counter(kind for why in self.look_at.values() for kind in dict.fromkeys(map(kind_of, why)))
+        order = ("syntax error", "timed out", "tampering")
+        return ", ".join(f"{counts[k]} {k}" for k in order if counts[k])
+
+    def reason_lines(self) -> List[str]:
+        """Why submissions are (re)graded, one line per reason (printed before grading)."""
+        out = []
+        for why, keys in sorted(self.reasons.items(), key=lambda kv: -len(kv[1])):
+            shown = ", ".join(keys[:4]) + (f" and {len(keys) - 4} more" if len(keys) > 4 else "")
+            out.append(f"grading {len(keys)} submission{'s' if len(keys) != 1 else ''} ({shown}): {why}")
         return out
 
 
@@ -89,14 +120,19 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def _pending(course: Path, names: Sequence[str], journal: Journal, sources: Dict[str, str],
-             force: bool, summary: GradeSummary) -> List[Submission]:
+def _pending(course: Path, names: Sequence[str], students: Sequence[str], journal: Journal,
+             sources: Dict[str, str], inputs: Dict[str, Dict[str, str]], force: bool,
+             summary: GradeSummary) -> List[Submission]:
     pending = []
-    for sub in find_submissions(course, names):
-        if not force and journal.done(sub, sub.fingerprint(), sources[sub.assignment], course):
+    for sub in find_submissions(course, names, students):
+        why = journal.why_regrade(sub, sub.fingerprint(), sources[sub.assignment], course, inputs[sub.assignment])
+        if force and why is None:
+            why = "--force"
+        if why is None:
             summary.skipped.append(sub.key)
         else:
             pending.append(sub)
+            summary.reasons.setdefault(why, []).append(sub.key)
     return pending
 
 
@@ -112,8 +148,16 @@ def _gradebook_assignments(path: Path) -> set:
             return set()
 
 
-def _record_assignments(course: Path, names: Sequence[str], scratch: Path) -> None:
-    """``nbgrader generate_assignment`` into the course gradebook; the release goes to ``scratch``."""
+@dataclass
+class _Recording:
+    """``nbgrader generate_assignment`` into the course gradebook, running in the background."""
+
+    proc: object
+    log: Path
+
+
+def _start_recording(course: Path, names: Sequence[str], scratch: Path) -> _Recording:
+    """Start ``nbgrader generate_assignment`` into the course gradebook; the release goes to ``scratch``."""
     work = scratch / "generate"
     work.mkdir()
     shutil.copy2(course / CONFIG_FILE, work / CONFIG_FILE)
@@ -122,7 +166,22 @@ def _record_assignments(course: Path, names: Sequence[str], scratch: Path) -> No
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
     cmd = nbgrader_run.command("generate_assignment", "*", root=work, db=db_url(course / GRADEBOOK),
                                options=["--force"])
-    nbgrader_run.run(cmd, cwd=work)
+    log = scratch / "generate.log"
+    with open(log, "w") as out:
+        return _Recording(nbgrader_run.start(cmd, cwd=work, log=out), log)
+
+
+def _recording_done(recording: Optional[_Recording]) -> bool:
+    """Has the recording finished? Raises :class:`NbgraderError` if it failed."""
+    if recording is None:
+        return True
+    code = recording.proc.poll()
+    if code is None:
+        return False
+    if code != 0:
+        tail = recording.log.read_text(errors="replace")[-4000:]
+        raise nbgrader_run.NbgraderError(f"`nbgrader generate_assignment` failed (exit {code}):\n{tail}")
+    return True
 
 
 def _batches(pending: List[Submission], jobs: int, batch_size: Optional[int]) -> Deque[_Batch]:
@@ -151,53 +210,73 @@ def _failure_reason(log_path: Path, sub: Submission) -> str:
 _EXCEPTION_LINE = re.compile(r"^\s*((?:[\w.]+)(?:Error|Exception|Exit|Interrupt)\b.*)$")
 
 
-def grade(course: Path, names: Sequence[str] = (), *, jobs: Optional[int] = None,
+def grade(course: Path, names: Sequence[str] = (), *, students: Sequence[str] = (), jobs: Optional[int] = None,
           batch_size: Optional[int] = None, timeout: Optional[int] = None, feedback: bool = False,
-          force: bool = False, progress: bool = True, keep_workdir: bool = False,
-          out: IO = sys.stdout) -> GradeSummary:
-    """Autograde every collected submission of ``names`` (default: all assignments).
+          force: bool = False, sandbox: Optional[bool] = None, progress: bool = True, keep_workdir: bool = False,
+          out: Optional[IO] = None) -> GradeSummary:
+    """Autograde every collected submission of ``names`` (default: all assignments) by
+    ``students`` (default: everyone; other students' grades and files are not touched).
 
     ``jobs`` parallel nbgrader commands (default: the number of cores), each grading a batch
     of at most ``batch_size`` submissions (default: an even share, at most 25). ``timeout``
     overrides the per-cell timeout of nbgrader_config.py. ``feedback`` also runs
     ``nbgrader generate_feedback``. ``force`` regrades submissions already graded.
+    ``sandbox``: run every kernel in bubblewrap (:mod:`nbkit.grading.sandbox`); None takes
+    the course's setting (``c.NbkitGrade.sandbox`` in nbgrader_config.py).
     """
+    from nbkit.grading import sandbox as sandboxing
+    from nbkit.grading.fingerprint import combined, grade_inputs
+
+    out = out or sys.stdout  # at call time, so that redirected output is honoured
     course = Path(course).resolve()
     known = assignments(course)
     names = list(names) or known
     unknown = sorted(set(names) - set(known))
     if unknown:
         raise ValueError(f"unknown assignment(s): {', '.join(unknown)}; the course has: {', '.join(known)}")
+    if students:
+        present = {s.student for s in find_submissions(course, names)}
+        missing = sorted(set(students) - present)
+        if missing:
+            raise ValueError(f"no submission of {', '.join(names)} by {', '.join(missing)} in {SUBMITTED}/")
+    confine = sandboxing.decide(course, sandbox)  # raises SandboxUnavailable with what to install
     jobs = jobs or default_jobs()
-    summary = GradeSummary(jobs=jobs)
+    summary = GradeSummary(jobs=jobs, sandbox=confine.describe() if confine else "")
     start = time.perf_counter()
     journal = Journal.load(course)
-    sources = {name: source_fingerprint(course, name) for name in names}
-    pending = _pending(course, names, journal, sources, force, summary)
+    inputs = {name: grade_inputs(course, name) for name in names}
+    sources = {name: combined(inputs[name]) for name in names}
+    pending = _pending(course, names, students, journal, sources, inputs, force, summary)
     if not pending:
         if feedback:
-            _fill_feedback(course, names)
+            _fill_feedback(course, names, students)
         summary.seconds = time.perf_counter() - start
         return summary
+    if progress:
+        for line in summary.reason_lines():
+            print(line, file=out)
+    journal.forget(s.key for s in pending)
 
     folders = RunFolders.create()
     try:
         recorded = _gradebook_assignments(course / GRADEBOOK)
         stale = sorted({s.assignment for s in pending
                         if journal.sources.get(s.assignment) != sources[s.assignment] or s.assignment not in recorded})
-        if stale:
-            _record_assignments(course, stale, folders.private)
+
+        def recorded_now():
             journal.sources.update({name: sources[name] for name in stale})
             journal.save()
+
         try:
             with _sigterm_as_interrupt():
-                _run_batches(course, pending, jobs, batch_size, timeout, feedback, journal, sources, summary,
-                             folders, progress)
+                recording = _start_recording(course, stale, folders.private) if stale else None
+                _run_batches(course, pending, jobs, batch_size, timeout, feedback, journal, sources, inputs,
+                             summary, folders, progress, confine, recording, recorded_now)
         except KeyboardInterrupt:
             summary.interrupted = True
             return summary
         if feedback:
-            _fill_feedback(course, names)
+            _fill_feedback(course, names, students)
     finally:
         if keep_workdir:
             print(f"work folders kept: {folders.courses} (batches) and {folders.private} (gradebooks, logs)",
@@ -226,29 +305,49 @@ def _sigterm_as_interrupt():
         signal.signal(signal.SIGTERM, previous)
 
 
-def _fill_feedback(course: Path, names: Sequence[str]) -> None:
+def _fill_feedback(course: Path, names: Sequence[str], students: Sequence[str] = ()) -> None:
     """Feedback for graded submissions that have none yet (e.g. after an interrupted run)."""
     for name in names:
         root = course / "autograded"
-        missing = [p for p in root.glob(f"*/{name}") if p.is_dir()
-                   and not feedback_folder(course, p.parent.name, name).is_dir()]
-        if missing:
-            nbgrader_run.run(nbgrader_run.command("generate_feedback", name, root=course), cwd=course)
+        missing = sorted(p.parent.name for p in root.glob(f"*/{name}") if p.is_dir()
+                         and (not students or p.parent.name in students)
+                         and not feedback_folder(course, p.parent.name, name).is_dir())
+        for student in missing:
+            nbgrader_run.run(nbgrader_run.command("generate_feedback", name, root=course,
+                                                  options=[f"--student={student}"]), cwd=course)
 
 
 def _run_batches(course: Path, pending: List[Submission], jobs: int, batch_size: Optional[int],
                  timeout: Optional[int], feedback: bool, journal: Journal, sources: Dict[str, str],
-                 summary: GradeSummary, folders: RunFolders, progress: bool) -> None:
+                 inputs: Dict[str, Dict[str, str]], summary: GradeSummary, folders: RunFolders, progress: bool,
+                 confine=None, recording: Optional[_Recording] = None, recorded_now=lambda: None) -> None:
     from nbgrader.api import Gradebook
     from tqdm import tqdm
 
-    from nbkit.grading.merge import copy_database, course_id_of, merge_submission
+    from nbkit.grading.merge import WorkerGradebooks, copy_database, course_id_of, merge_submission
+    from nbkit.grading.results import needs_a_look, read_notebook
 
     main_db = course / GRADEBOOK
     course_id = course_id_of(course)
     template = folders.private / "template.db"
-    copy_database(main_db, template)
+    ready = folders.private / "ready"
     options = [f"--Execute.timeout={int(timeout)}"] if timeout else []
+
+    def when_recorded() -> None:
+        """The course gradebook knows the assignments: every batch gets a copy, then may go on."""
+        copy_database(main_db, template)
+        for job in running:   # still waiting in their pre-convert hook: the gradebook is not open yet
+            shutil.copy2(template, job.workspace.db)
+        ready.touch()
+        recorded_now()
+
+    if recording is None:
+        when_recorded_pending = False
+        copy_database(main_db, template)
+        ready.touch()
+    else:
+        when_recorded_pending = True
+        template.touch()      # a placeholder until the assignment is recorded
 
     queue = _batches(pending, jobs, batch_size)
     for batch in queue:  # unreadable notebooks are graded as the blank release from the start
@@ -260,7 +359,8 @@ def _run_batches(course: Path, pending: List[Submission], jobs: int, batch_size:
     counter = 0
     bar = tqdm(total=len(pending), unit="submission", desc="nbkit grade", disable=not progress,
                file=sys.stderr, dynamic_ncols=True)
-    main = Gradebook(db_url(main_db), course_id)
+    main = None            # opened once the assignment is recorded (generate_assignment writes it first)
+    workers = WorkerGradebooks(course_id)
 
     def harvest(job: _Running) -> None:
         ws = job.workspace
@@ -269,7 +369,7 @@ def _run_batches(course: Path, pending: List[Submission], jobs: int, batch_size:
                 continue
             if not _readable(ws.autograded(sub) / sub.notebook.name):
                 continue  # finished, then damaged by a batch-mate: it will be regraded alone
-            score = merge_submission(main, ws.db, course_id, sub.assignment, sub.student)
+            score = merge_submission(main, workers.get(ws.db), course_id, sub.assignment, sub.student)
             dest = autograded_folder(course, sub.student, sub.assignment)
             if dest.exists():
                 shutil.rmtree(dest)
@@ -277,10 +377,15 @@ def _run_batches(course: Path, pending: List[Submission], jobs: int, batch_size:
             job.merged.add(sub.key)
             blank = ws.blank.get(sub.key)
             journal.record(sub, Entry(fingerprint=sub.fingerprint(), source=sources[sub.assignment],
-                                      status=BLANK if blank else GRADED, score=score, note=blank or ""))
+                                      status=BLANK if blank else GRADED, score=score, note=blank or ""),
+                           inputs=inputs[sub.assignment])
             summary.graded[sub.key] = score
             if blank:
                 summary.blank[sub.key] = blank
+            else:
+                why = needs_a_look(read_notebook(dest / sub.notebook.name))
+                if why:
+                    summary.look_at[sub.key] = why
             bar.update(1)
 
     def copy_feedback(job: _Running) -> None:
@@ -296,6 +401,7 @@ def _run_batches(course: Path, pending: List[Submission], jobs: int, batch_size:
     def finish(job: _Running) -> None:
         ws = job.workspace
         job.log.close()
+        workers.close(ws.db)
         for sub in ws.submissions:
             if sub.key in job.merged:
                 continue
@@ -307,7 +413,7 @@ def _run_batches(course: Path, pending: List[Submission], jobs: int, batch_size:
             else:
                 why = _failure_reason(ws.log, sub)
                 journal.record(sub, Entry(fingerprint=sub.fingerprint(), source=sources[sub.assignment],
-                                          status=FAILED, note=why))
+                                          status=FAILED, note=why), inputs=inputs[sub.assignment])
                 summary.failed[sub.key] = why
                 bar.update(1)
         shutil.rmtree(ws.root, ignore_errors=True)
@@ -320,11 +426,20 @@ def _run_batches(course: Path, pending: List[Submission], jobs: int, batch_size:
                 ws = make_workspace(folders, f"batch{counter:03d}", course, batch.submissions, template,
                                     blank=batch.blank)
                 log = open(ws.log, "w")
+                confined = confine.autograde_options(folders.private, counter) if confine else []
                 proc = nbgrader_run.start(nbgrader_run.command("autograde", "*", root=ws.root, db=ws.db_url,
-                                                               options=["--create", POST_CONVERT_HOOK, *options]),
+                                                               options=["--create", PRE_CONVERT_HOOK,
+                                                                        POST_CONVERT_HOOK, *options, *confined]),
                                           cwd=ws.root, log=log, env=ws.env())
                 running.append(_Running(ws, proc, log))
             time.sleep(0.2)
+            if when_recorded_pending:
+                if not _recording_done(recording):
+                    continue
+                when_recorded_pending = False
+                when_recorded()
+            if main is None:
+                main = Gradebook(db_url(main_db), course_id)
             for job in list(running):
                 if job.phase == "autograde":
                     harvest(job)
@@ -350,13 +465,17 @@ def _run_batches(course: Path, pending: List[Submission], jobs: int, batch_size:
                     copy_feedback(job)
                 running.remove(job)
                 finish(job)
-    except KeyboardInterrupt:
+    except BaseException:  # Ctrl-C, SIGTERM, or the recording failed: stop the batches, keep what is done
+        if recording is not None:
+            nbgrader_run.stop(recording.proc)
         for job in running:
             nbgrader_run.stop(job.proc)
-            if job.phase == "autograde":
+            if job.phase == "autograde" and main is not None:
                 harvest(job)
             job.log.close()
         raise
     finally:
         bar.close()
-        main.close()
+        workers.close_all()
+        if main is not None:
+            main.close()

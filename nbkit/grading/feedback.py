@@ -14,6 +14,16 @@ changes each test cell that has a hidden-test region:
 
 The checks' messages for hidden cases are written to name the case ("hidden case 2") and
 the mistake in words; this filter is the second line of defence.
+
+For every cell, so that feedback reads well:
+
+- a cell that ran out of time shows one sentence (which exercise, the limit, what usually
+  causes it) instead of a ``KeyboardInterrupt`` traceback through the grader's code;
+- no path of the grading machine appears: absolute paths in outputs are shortened to what
+  names the file (``nbkit/checks/ch01.py``, ``numpy/linalg/...``, ``your code``);
+- a locked cell the student had edited gets a note above it saying that the edit was undone
+  and the original was graded;
+- long lines wrap on the page (:data:`WRAP_CSS`) at spaces, so numbers stay whole.
 """
 from __future__ import annotations
 
@@ -21,7 +31,7 @@ import ast
 import re
 from typing import List, Set
 
-from nbkit.grading.cells import BEGIN_HIDDEN, END_HIDDEN, is_test_cell, strip_ansi
+from nbkit.grading.cells import BEGIN_HIDDEN, END_HIDDEN, grade_id, is_test_cell, strip_ansi
 
 GUARD_TAG = "# nbkit-guard"  # lines the grader added (nbkit.grading.guard_cells.TAG)
 
@@ -30,6 +40,20 @@ REDACTED = "\u2026"
 _NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?![\w.])")
 _PROTECTED = re.compile(r"(?:case|cases|graph|graphs|test|tests|line|cell)\s*(?:#\s*)?$", re.I)
 _CHECK_LINE = ("\u2714", "\u2718")  # the first character of a check's own lines
+TIMEOUT_ERRORS = ("CellTimeoutError", "KeyboardInterrupt")
+# An absolute path: starts at a slash that does not follow a word, a dot, a colon or another
+# slash (so URLs and fractions are left alone), with at least two components.
+_PATH = re.compile(r"(?<![\w.~:/])/(?:[\w.@+~-]+/)+[\w.@+~-]*")
+# Feedback pages wrap long output and code lines at spaces; a word longer than the whole line
+# (rare) may break, nothing else does, so numbers stay whole.
+WRAP_CSS = """
+div.output_area pre, div.output_subarea pre, div.output_text pre, div.input_area pre, div.highlight pre {
+    white-space: pre-wrap;
+    word-break: normal;
+    overflow-wrap: break-word;
+}
+div.output_subarea { max-width: 100%; min-width: 0; }
+"""
 
 
 def hidden_region(source: str) -> str:
@@ -87,8 +111,9 @@ def _quotes_hidden(line: str, hidden_lines: List[str]) -> bool:
             or any(h in plain for h in hidden_lines))
 
 
-def filter_test_cell(cell) -> None:
-    """Hide a test cell's hidden tests and their values (see the module docstring)."""
+def filter_test_cell(cell, limit=None) -> None:
+    """Hide a test cell's hidden tests and their values (see the module docstring).
+    ``limit``: the per-cell time limit, for the sentence a timeout becomes."""
     code = hidden_region(cell.source)
     if not code:
         return
@@ -117,11 +142,13 @@ def filter_test_cell(cell) -> None:
             trace = [strip_ansi(ln) for ln in output.get("traceback", [])]
             if from_hidden and output.get("ename") == "CheckFailed":
                 trace = [redact(ln, values) for ln in trace]
+            elif from_hidden and output.get("ename") in TIMEOUT_ERRORS:
+                trace = [timeout_sentence(exercise_name(cell), limit)
+                         + " It happened on one of the hidden cases: try cases of your own beyond the visible check."]
+                output["ename"], output["evalue"] = "Timeout", ""
             elif from_hidden:
                 ename = output.get("ename", "an error")
-                what = ("ran out of time (the cell's time limit)" if ename in ("CellTimeoutError", "KeyboardInterrupt")
-                        else f"raised {ename}")
-                trace = [f"\u2718 A hidden test failed: your code {what} on one of the hidden cases.",
+                trace = [f"\u2718 A hidden test failed: your code raised {ename} on one of the hidden cases.",
                          "  Try cases of your own beyond the visible check (other values, signs, shapes) to find it."]
                 output["evalue"] = ""
             trace = [ln for ln in trace if not _quotes_hidden(ln, hidden_lines)]
@@ -133,11 +160,95 @@ def filter_test_cell(cell) -> None:
     cell.outputs = outputs
 
 
-def filter_feedback(nb):
-    """Apply :func:`filter_test_cell` to every test cell; drop any leftover grader metadata."""
+def short_path(path: str) -> str:
+    """What to show of an absolute path of the grading machine: the part that names the file."""
+    for marker in ("/site-packages/", "/dist-packages/"):
+        if marker in path:
+            return path.rsplit(marker, 1)[1]
+    if "/nbkit/" in path:
+        return "nbkit/" + path.rsplit("/nbkit/", 1)[1]
+    if "/ipykernel_" in path:
+        return "your code"
+    return path.rstrip("/").rsplit("/", 1)[-1] or path
+
+
+_ANSI_SPLIT = re.compile(r"(\x1b\[[0-9;]*[A-Za-z])")
+
+
+def scrub_paths(text: str) -> str:
+    """``text`` with every absolute path replaced by :func:`short_path` (colour codes kept)."""
+    parts = _ANSI_SPLIT.split(text)
+    return "".join(part if i % 2 else _PATH.sub(lambda m: short_path(m.group()), part) for i, part in enumerate(parts))
+
+
+def timeout_sentence(name: str, limit) -> str:
+    """The one sentence a learner reads when ``name`` (an exercise's cell) ran out of time."""
+    seconds = f"after {limit:g} seconds" if isinstance(limit, (int, float)) and limit else "at its time limit"
+    return (f"\u2718 {name} ran out of time: the grader stopped this cell {seconds}. This usually means a loop "
+            "that never ends (a `while` whose condition never becomes false, or a loop over the wrong range).")
+
+
+def exercise_name(cell) -> str:
+    """How a learner knows the exercise of a cell: ``exercise `mul_gate```, from its grade id."""
+    gid = grade_id(cell)
+    if not gid:
+        return "This cell"
+    return f"Exercise `{gid[:-len('_tests')] if gid.endswith('_tests') else gid}`"
+
+
+def _readable_outputs(cell, limit) -> None:
+    """Timeouts as one sentence, and no grader paths, in every output of ``cell``."""
+    name = exercise_name(cell)
+    outputs = []
+    timed_out = False
+    for output in cell.get("outputs", []):
+        kind = output.get("output_type")
+        if kind == "error" and (output.get("ename") in TIMEOUT_ERRORS or output.get("ename") == "Timeout"):
+            if timed_out:
+                continue  # nbclient adds CellTimeoutError after the KeyboardInterrupt: say it once
+            timed_out = True
+            if output.get("ename") != "Timeout":  # (a hidden case's timeout already has its sentence)
+                output["traceback"] = [timeout_sentence(name, limit)]
+            output["ename"], output["evalue"] = "Timeout", ""
+        elif kind == "error":
+            output["traceback"] = [scrub_paths(line) for line in output.get("traceback", [])]
+            output["evalue"] = scrub_paths(str(output.get("evalue", "")))
+        elif kind == "stream":
+            output["text"] = scrub_paths(output.get("text", ""))
+        elif "text/plain" in output.get("data", {}):
+            output["data"]["text/plain"] = scrub_paths(output["data"]["text/plain"])
+        outputs.append(output)
+    cell.outputs = outputs
+
+
+def _edit_notes(nb) -> None:
+    """A note above each locked cell the student had edited: the edit was undone."""
+    from nbformat.v4 import new_markdown_cell
+
+    edited = {item.get("cell") for item in nb.metadata.get("nbkit", {}).get("integrity", [])
+              if item.get("kind") == "edited-locked-cell"}
+    cells = []
     for cell in nb.cells:
+        if grade_id(cell) in edited:
+            cells.append(new_markdown_cell(
+                f"**Note from the grader:** your copy of the locked cell `{grade_id(cell)}` below had been "
+                "edited. Locked cells cannot be changed, so the grader **undid the edit**: it put the original "
+                "cell back and graded your answers with it."))
+        cells.append(cell)
+    nb.cells = cells
+
+
+def filter_feedback(nb, timeout=None):
+    """Apply :func:`filter_test_cell` to every test cell, make every output readable (see the
+    module docstring; ``timeout``: the per-cell limit, else the one recorded at autograding),
+    note undone edits; drop any leftover grader metadata."""
+    limit = timeout if timeout is not None else nb.metadata.get("nbkit", {}).get("timeout")
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
         if is_test_cell(cell) or hidden_region(cell.get("source", "")):
-            if cell.cell_type == "code":
-                filter_test_cell(cell)
+            filter_test_cell(cell, limit)
+        _readable_outputs(cell, limit)
+    _edit_notes(nb)
     nb.metadata.pop("nbkit", None)
     return nb

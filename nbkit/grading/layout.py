@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, List, Sequence
+from typing import Iterable, List
 
 SUBMITTED = "submitted"
 AUTOGRADED = "autograded"
@@ -56,14 +56,16 @@ class Submission:
         return digest.hexdigest()
 
 
-def find_submissions(course: Path, assignments: Iterable[str]) -> List[Submission]:
-    """Every ``submitted/<student>/<assignment>/`` folder for the given assignments, sorted."""
-    wanted = set(assignments)
+def find_submissions(course: Path, assignments: Iterable[str], students: Iterable[str] = ()) -> List[Submission]:
+    """Every ``submitted/<student>/<assignment>/`` folder for the given assignments (and
+    ``students``, if any are named), sorted."""
+    wanted, who = set(assignments), set(students)
     root = Path(course) / SUBMITTED
     if not root.is_dir():
         return []
     found = []
-    for student_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+    for student_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")
+                              and (not who or p.name in who)):
         for folder in sorted(p for p in student_dir.iterdir() if p.is_dir()):
             if folder.name in wanted:
                 found.append(Submission(student_dir.name, folder.name, folder))
@@ -76,19 +78,3 @@ def autograded_folder(course: Path, student: str, assignment: str) -> Path:
 
 def feedback_folder(course: Path, student: str, assignment: str) -> Path:
     return Path(course) / FEEDBACK / student / assignment
-
-
-def source_fingerprint(course: Path, assignment: str, extra: Sequence[Path] = ()) -> str:
-    """sha256 of what grading an assignment depends on: its source folder and the nbgrader config.
-
-    When it changes (a fixed hidden test, a new exercise), earlier grades are out of date.
-    """
-    digest = hashlib.sha256()
-    folder = Path(course) / "solutions" / assignment
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()
-                       and not IGNORED.intersection(p.relative_to(folder).parts)):
-        digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
-    for path in [Path(course) / "nbgrader_config.py", *extra]:
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()

@@ -38,33 +38,66 @@ def copy_database(source: Path, dest: Path) -> None:
         src.backup(dst)
 
 
-def merge_submission(main, worker_db: Path, course_id: str, assignment: str, student: str) -> float:
-    """Copy ``student``'s autograded ``assignment`` from ``worker_db`` into the open gradebook
-    ``main``. Returns the submission's total score in the course gradebook."""
+class WorkerGradebooks:
+    """Open batch gradebooks, one per batch for all its merges: opening an nbgrader Gradebook
+    (an SQLAlchemy engine, a look at every table) costs more than a merge itself."""
+
+    def __init__(self, course_id: str):
+        self.course_id = course_id
+        self.open: dict = {}
+
+    def get(self, worker_db: Path):
+        from nbgrader.api import Gradebook
+
+        if worker_db not in self.open:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self.open[worker_db] = Gradebook(db_url(worker_db), self.course_id)
+        return self.open[worker_db]
+
+    def close(self, worker_db: Path) -> None:
+        gradebook = self.open.pop(worker_db, None)
+        if gradebook is not None:
+            gradebook.close()
+
+    def close_all(self) -> None:
+        for path in list(self.open):
+            self.close(path)
+
+
+def merge_submission(main, worker, course_id: str, assignment: str, student: str) -> float:
+    """Copy ``student``'s autograded ``assignment`` from the batch gradebook ``worker`` (an open
+    nbgrader Gradebook, or the path of one) into the open gradebook ``main``. Returns the
+    submission's total score in the course gradebook."""
     from nbgrader.api import Gradebook
 
     with warnings.catch_warnings():
         # nbgrader's add_submission triggers SQLAlchemy "not in session" warnings; harmless.
         warnings.simplefilter("ignore")
-        return _merge(main, Gradebook(db_url(worker_db), course_id), assignment, student)
+        if isinstance(worker, (str, Path)):
+            with Gradebook(db_url(worker), course_id) as opened:
+                return _merge(main, opened, assignment, student)
+        try:
+            return _merge(main, worker, assignment, student)
+        finally:
+            worker.db.remove()  # a fresh session next time: nbgrader goes on writing this file
 
 
 def _merge(main, worker, assignment: str, student: str) -> float:
-    with worker:
-        graded = worker.find_submission(assignment, student)
-        person = graded.student
-        main.update_or_create_student(student, first_name=person.first_name, last_name=person.last_name,
-                                      email=person.email, lms_user_id=person.lms_user_id)
-        main.update_or_create_submission(assignment, student, timestamp=graded.timestamp)
-        for notebook in graded.notebooks:
-            target = main.find_submission_notebook(notebook.name, assignment, student)
-            target.late_submission_penalty = notebook.late_submission_penalty
-            for grade in notebook.grades:
-                mine = main.find_grade(grade.name, notebook.name, assignment, student)
-                mine.auto_score = grade.auto_score
-                mine.needs_manual_grade = grade.needs_manual_grade
-            for comment in notebook.comments:
-                mine = main.find_comment(comment.name, notebook.name, assignment, student)
-                mine.auto_comment = comment.auto_comment
-        main.db.commit()
+    graded = worker.find_submission(assignment, student)
+    person = graded.student
+    main.update_or_create_student(student, first_name=person.first_name, last_name=person.last_name,
+                                  email=person.email, lms_user_id=person.lms_user_id)
+    main.update_or_create_submission(assignment, student, timestamp=graded.timestamp)
+    for notebook in graded.notebooks:
+        target = main.find_submission_notebook(notebook.name, assignment, student)
+        target.late_submission_penalty = notebook.late_submission_penalty
+        for grade in notebook.grades:
+            mine = main.find_grade(grade.name, notebook.name, assignment, student)
+            mine.auto_score = grade.auto_score
+            mine.needs_manual_grade = grade.needs_manual_grade
+        for comment in notebook.comments:
+            mine = main.find_comment(comment.name, notebook.name, assignment, student)
+            mine.auto_comment = comment.auto_comment
+    main.db.commit()
     return float(main.find_submission(assignment, student).score)

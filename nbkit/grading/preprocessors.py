@@ -15,7 +15,8 @@ Autograde step (run it, grade it):
   ``ConfirmTestCells``  after Execute: unconfirmed test cells fail; guard removed
   ``LimitOutputSize``   after Execute: outputs capped in characters (outputs.py)
 Feedback:
-  ``HideHiddenTests``   hidden tests' code and values out of the feedback (feedback.py)
+  ``HideHiddenTests``   hidden tests' code and values out; timeouts, paths, undone edits (feedback.py)
+  ``WrapLongLines``     after nbconvert's CSSHTMLHeaderPreprocessor: long lines wrap on the page
 
 These run inside nbgrader processes; the modules they wrap do not import nbgrader at
 import time, so nbkit stays quick to import.
@@ -108,9 +109,15 @@ class ArmGuard(NbGraderPreprocessor):
 
 
 class ConfirmTestCells(NbGraderPreprocessor):
-    """Fail test cells whose end-of-cell marker is missing; remove the guard from the notebook."""
+    """Fail test cells whose end-of-cell marker is missing; remove the guard from the notebook.
+    Also records the per-cell time limit the notebook ran with, for the feedback's sentence."""
 
     def preprocess(self, nb, resources):
+        timeout = self.config.get("Execute", {}).get("timeout")
+        try:  # from the command line (--Execute.timeout=6) traitlets keeps it as a string
+            nb.metadata.setdefault("nbkit", {})["timeout"] = float(str(timeout))
+        except ValueError:
+            pass
         nonce = resources.get(NONCE_KEY)
         if nonce is None:  # ArmGuard did not run: nothing was wrapped with a nonce
             return nb, resources
@@ -130,7 +137,15 @@ class LimitOutputSize(NbGraderPreprocessor):
 
 
 class HideHiddenTests(NbGraderPreprocessor):
-    """Feedback without hidden tests' code or values."""
+    """Feedback without hidden tests' code or values, readable (see nbkit.grading.feedback)."""
 
     def preprocess(self, nb, resources):
         return feedback.filter_feedback(nb), resources
+
+
+class WrapLongLines(NbGraderPreprocessor):
+    """After nbconvert's CSSHTMLHeaderPreprocessor: long lines in the feedback page wrap."""
+
+    def preprocess(self, nb, resources):
+        resources.setdefault("inlining", {}).setdefault("css", []).append(feedback.WRAP_CSS)
+        return nb, resources

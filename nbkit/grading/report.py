@@ -5,9 +5,12 @@ For every assignment with grades in the gradebook:
 - the score distribution (histogram) with count, mean and median;
 - the pass rate of every autograded exercise (the share of submissions with full marks);
 - the most frequent mistakes per exercise, as named by the checks' diagnoses in the
-  autograded notebooks (``own-value``, ``transposed``, ``missing-batch-sum``, ...);
-- submissions to look at: graded as the blank release (unreadable, kernel died), edited
-  locked cells, code that reaches into the grader.
+  autograded notebooks (``own-value``, ``transposed``, ``missing-batch-sum``, ...); an
+  exercise left as the stub (``not-implemented``) is counted apart, as "not attempted",
+  so unfinished work does not crowd the mistakes out;
+- a table per student: the score of every exercise and the diagnoses of those that failed;
+- submissions to look at: graded as the blank release (unreadable, kernel died), syntax
+  errors, timeouts, edited locked cells, code that reaches into the grader.
 
 Scores come from nbgrader's gradebook (so manual grades count); diagnoses and flags from
 the autograded notebooks (:mod:`nbkit.grading.results`). ``class_report(course)`` returns
@@ -27,10 +30,9 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
 from nbkit.grading.cells import exercises
-from nbkit.grading.integrity import REVIEW
 from nbkit.grading.journal import BLANK, Journal
 from nbkit.grading.layout import AUTOGRADED, GRADEBOOK, db_url
-from nbkit.grading.results import read_autograded
+from nbkit.grading.results import NOT_IMPLEMENTED, needs_a_look, read_autograded
 
 DEFAULT_OUTPUT = Path(AUTOGRADED) / "class_report.html"
 
@@ -41,7 +43,8 @@ class ExerciseStats:
     points: float
     submissions: int = 0
     passed: int = 0
-    mistakes: Counter = field(default_factory=Counter)
+    not_attempted: int = 0                                           # still the stub
+    mistakes: Counter = field(default_factory=Counter)              # diagnosis -> submissions
 
     @property
     def pass_rate(self) -> float:
@@ -55,6 +58,8 @@ class AssignmentReport:
     scores: Dict[str, float] = field(default_factory=dict)          # student -> total score
     exercises: Dict[str, ExerciseStats] = field(default_factory=dict)
     flags: List[str] = field(default_factory=list)                  # one line per thing to look at
+    # student -> exercise -> (score, diagnosis or "" when full marks)
+    students: Dict[str, Dict[str, tuple]] = field(default_factory=dict)
 
     @property
     def mistakes(self) -> Counter:
@@ -121,23 +126,25 @@ def _assignment(course: Path, assignment, journal: Journal) -> AssignmentReport:
             result.flags.append(f"{student}: graded as the blank release (0 points): {entry.note}")
         graded = read_autograded(course, student, assignment.name)
         outcomes = graded.tests if graded and not blank else {}  # a blank release's failures are no mistakes
+        row = result.students.setdefault(student, {})
         for notebook in submission.notebooks:
             for grade in notebook.grades:
                 if grade.name not in (test_ids if test_ids is not None else outcomes):
                     continue  # a manually graded answer: not an autograded exercise
                 stats = result.exercises.setdefault(grade.name, ExerciseStats(grade.name, float(grade.max_score)))
                 stats.submissions += 1
-                if grade.score is not None and float(grade.score) >= float(grade.max_score):
+                full = grade.score is not None and float(grade.score) >= float(grade.max_score)
+                if full:
                     stats.passed += 1
                 outcome = outcomes.get(grade.name)
-                if outcome is not None and not outcome.passed:
-                    stats.mistakes[outcome.diagnosis] += 1
-        if graded:
-            for item in graded.integrity:
-                if item.get("severity") == REVIEW:
-                    result.flags.append(f"{student}: {item['cell']}: {item['detail']}")
-            for error in graded.guard_errors:
-                result.flags.append(f"{student}: the grader's guard cell failed: {error}")
+                diagnosis = outcome.diagnosis if outcome is not None and not outcome.passed else ""
+                if diagnosis == NOT_IMPLEMENTED:
+                    stats.not_attempted += 1
+                elif diagnosis:
+                    stats.mistakes[diagnosis] += 1
+                row[grade.name] = (float(grade.score or 0), "blank" if blank and not full else diagnosis)
+        if graded and not blank:
+            result.flags += [f"{student}: {why}" for why in needs_a_look(graded)]
     return result
 
 
@@ -196,8 +203,10 @@ def render_html(report: ClassReport, top: int = 5) -> str:
         rows = []
         for stats in a.exercises.values():
             common = ", ".join(f"{tag} ({n})" for tag, n in stats.mistakes.most_common(top)) or "-"
-            rows.append((stats.name, f"{stats.points:g}", f"{100 * stats.pass_rate:.0f}%", common))
-        parts.append("<h3>Exercises</h3>" + _table(("exercise", "points", "pass rate", "most frequent mistakes"), rows))
+            rows.append((stats.name, f"{stats.points:g}", f"{100 * stats.pass_rate:.0f}%", common,
+                         str(stats.not_attempted)))
+        parts.append("<h3>Exercises</h3>" + _table(("exercise", "points", "pass rate", "most frequent mistakes",
+                                                    "not attempted"), rows))
         from nbkit.diagnoses import meaning  # each tag's registered sentence, for instructors
 
         overall = [(f"{tag}", meaning(tag), ex, n) for (ex, tag), n in a.mistakes.most_common(top)]
@@ -207,6 +216,14 @@ def render_html(report: ClassReport, top: int = 5) -> str:
         if a.flags:
             parts.append("<h3>Submissions to look at</h3><ul>"
                          + "".join(f"<li>{html.escape(flag)}</li>" for flag in a.flags) + "</ul>")
+        names = list(a.exercises)
+        students = []
+        for student, row in sorted(a.students.items()):
+            cells = [f"{row[n][0]:g}" if n in row else "-" for n in names]
+            wrong = "; ".join(f"{n}: {row[n][1]}" for n in names if n in row and row[n][1]) or "-"
+            students.append((student, f"{a.scores.get(student, 0):g}", *cells, wrong))
+        parts.append("<h3>Students</h3>" + _table(("student", f"total (of {a.max_score:g})", *names, "diagnoses"),
+                                                  students))
     style = ("body{font-family:sans-serif;max-width:60em;margin:2em auto;color:#222}"
              "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em;"
              "text-align:left}th{background:#f3f3f3}img{max-width:48%;margin-right:1%}")

@@ -102,8 +102,9 @@ class Workspace:
         return self.private / "logs" / f"{self.name}.log"
 
     def env(self) -> Dict[str, str]:
-        """Environment for the batch's nbgrader command: where the post-convert hook moves results."""
-        return {VAULT_ENV: str(self.vault)}
+        """Environment for the batch's nbgrader command: where the post-convert hook moves results,
+        and the file whose existence says the batch gradebook is ready (see :func:`wait_until_ready`)."""
+        return {VAULT_ENV: str(self.vault), READY_ENV: str(self.private / "ready")}
 
     def autograded(self, submission: Submission) -> Path:
         """Where the finished autograded folder is (in the vault, out of the students' reach)."""
@@ -124,6 +125,24 @@ class Workspace:
 
 FINISHED = ".finished"
 VAULT_ENV = "NBKIT_GRADE_VAULT"
+READY_ENV = "NBKIT_GRADE_READY"
+
+# nbgrader runs this before each submission, before it opens the gradebook. While the
+# assignment is still being recorded in the course gradebook, the batch's gradebook is a
+# placeholder; the parent replaces it and then creates the file named by $NBKIT_GRADE_READY.
+# So a batch's nbgrader starts up (seconds of imports) while the assignment is recorded.
+PRE_CONVERT_HOOK = "--Autograde.pre_convert_hook=nbkit.grading.workspace.wait_until_ready"
+
+
+def wait_until_ready(**_) -> None:
+    """Pre-convert hook: return once ``$NBKIT_GRADE_READY`` exists (or the parent is gone)."""
+    import time
+
+    ready = os.environ.get(READY_ENV)
+    parent = os.getppid()
+    deadline = time.monotonic() + 3600
+    while ready and not os.path.exists(ready) and os.getppid() == parent and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 # nbgrader runs this after each submission it graded successfully, with the paths of the
 # submitted notebooks (``--Autograde.post_convert_hook=nbkit.grading.workspace.mark_finished``).

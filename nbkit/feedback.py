@@ -32,9 +32,9 @@ class CheckFailed(AssertionError):
 
     def _render_traceback_(self):  # noqa: D401 - IPython hook
         head = f"{_FAIL} {self.exercise}: " if self.exercise else f"{_FAIL} "
-        lines = [head + "not yet."] + ["  " + line for line in wrap_message(self.message)]
-        lines.append(f"  [diagnosis: {self.diagnosis}]")
-        return lines
+        # The learner reads the sentence; the diagnosis tag is for the grader and the class report,
+        # which read it from the error's evalue (str(self)), never shown where a traceback is.
+        return [head + "not yet."] + ["  " + line for line in wrap_message(self.message)]
 
     def __str__(self):
         prefix = f"{self.exercise}: " if self.exercise else ""

@@ -507,9 +507,9 @@ def test_feedback_shows_no_hidden_values(feedback):
 def test_feedback_names_the_failed_hidden_case_and_mistake(feedback):
     _, pages = feedback
     text = pages["hidden"]
-    assert "hidden case 2" in text and "[diagnosis: forgot-upstream]" in text
-    assert "multiply each by upstream" in text
-    assert "[diagnosis: raised-ZeroDivisionError]" in text
+    assert "hidden case 2" in text and "multiply each by upstream" in text
+    assert "ZeroDivisionError" in text
+    assert "[diagnosis:" not in text  # tags are for the grader and the report, not the student
     assert "ran out of time" in text
     assert "\u2714 CopyGate" in text  # passing exercises still say so
 

@@ -132,10 +132,10 @@ def not_confirmed_output():
     import nbformat
 
     return nbformat.v4.new_output(
-        "error", ename="CheckNotConfirmed", evalue="the test cell did not run to its end",
+        "error", ename="CheckNotConfirmed",
+        evalue=f"the test cell did not run to its end [diagnosis: {NOT_CONFIRMED}]",
         traceback=["\u2718 The grader could not confirm that this test cell ran to its end, so it counts as failed.",
-                   "  Something stopped or replaced the checks before they finished; do not change how cells run.",
-                   f"  [diagnosis: {NOT_CONFIRMED}]"])
+                   "  Something stopped or replaced the checks before they finished; do not change how cells run."])
 
 
 def confirm(nb, nonce: str):

@@ -31,7 +31,9 @@ def mistake_then_fix(notebook: NotebookPage, answer_id: str, check_id: str, *,
         where = f"{notebook.path}, {check_id} after typing {wrong_line.strip()!r}"
         assert [e["ename"] for e in shown.errors] == ["CheckFailed"], f"{where}:\n{shown.describe()}"
         assert shown.text.startswith(f"{FAIL_MARK} {exercise}: not yet."), f"{where}:\n{shown.describe()}"
-        assert f"[diagnosis: {diagnosis}]" in shown.text, f"{where}:\n{shown.describe()}"
+        # The tag is for the grader (in the error's evalue), never in what the student reads.
+        assert f"[diagnosis: {diagnosis}]" in (shown.errors[0].get("evalue") or ""), f"{where}:\n{shown.describe()}"
+        assert "[diagnosis:" not in shown.text, f"{where}: an internal tag is shown:\n{shown.describe()}"
         failure = shown.text
     finally:  # put the right answer back, whatever happened, for later tests on this page
         notebook.set_source(answer.index, right)

@@ -325,9 +325,8 @@ def test_students_fetch_their_own_feedback_and_nobody_elses(hub, new_page):
     worth = points()
     expected_bob = FULL_MARKS - sum(worth[sid] for sid in BOB_MISTAKES)
     assert f"{FULL_MARKS:g}" in seen[ALICE] and "not yet" not in seen[ALICE]
-    for diagnosis in BOB_MISTAKES.values():
-        assert f"[diagnosis: {diagnosis}]" in seen[BOB], f"Bob's feedback should name {diagnosis}"
-        assert diagnosis not in seen[ALICE] and diagnosis not in seen[CAROL]
+    assert seen[BOB].count("not yet.") >= len(BOB_MISTAKES), "Bob's feedback should show each failed check"
+    assert all("[diagnosis:" not in page for page in seen.values()), "internal tags are for the grader only"
     assert f"{expected_bob:g}" in seen[BOB]
 
     # Nobody can browse the released feedback or another student's home.

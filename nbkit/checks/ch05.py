@@ -621,9 +621,11 @@ def check_dropout(dropout_forward, dropout_backward, cases: Optional[Sequence] =
             ex.fail(f"at test time (train=False) dropout must return x unchanged ({case}).", "wrong-forward")
         # training mode: entries 0 or x / p, about a fraction p kept
         big = np.ones((200, 250))
-        out_big, _ = ex.returned(ex.call(dropout_forward, big.copy(), p, True, np.random.default_rng(seed),
+        given = big.copy()
+        out_big, _ = ex.returned(ex.call(dropout_forward, given, p, True, np.random.default_rng(seed),
                                          what=f"dropout_forward(x, p, train=True, rng) on {case}"),
                                  2, what="dropout_forward", names="(out, cache)")
+        _unchanged(ex, {"x": given}, {"x": big}, "dropout_forward")
         out_big = ex.array(out_big, what="the training output", shape=big.shape)
         kept = out_big != 0
         values = np.unique(np.round(out_big[kept], 12))

@@ -95,7 +95,8 @@ def check_sigmoid_tanh_grad(sigmoid_grad, tanh_grad, cases: Optional[Sequence] =
             want = _elementwise_derivative(forward, z)
             ex.judge(got, want, name=f"{name}({arg})", case=case, mistakes=mistakes, args=(out,), tol=_TOL,
                      otherwise=f"Write the derivative in terms of the output {arg}: see the table above.")
-        ex.passed(f"the derivative from the output agrees with a numerical derivative on {ex.count(len(cases))}.")
+    Exercise("sigmoid_grad and tanh_grad", hidden=hidden).passed(
+        f"both derivatives, from the output, agree with numerical derivatives on {ex.count(len(cases))}.")
 
 
 # -- 1.2 hard tanh, softsign, ReLU, leaky ReLU ---------------------------------------------
@@ -176,7 +177,8 @@ def check_piecewise_grads(hard_tanh_grad, softsign_grad, relu_grad, leaky_relu_g
             got = ex.array(got, what=f"{name} on {case}", shape=z.shape)
             ex.judge(got, want, name=name, case=case, mistakes=_piecewise_mistakes(alpha)[name], args=(z,),
                      tol=_TOL, otherwise="Differentiate each piece of the function separately (see the table).")
-        ex.passed(f"agrees with a numerical derivative on {ex.count(len(cases))}.")
+    Exercise("hard_tanh_grad, softsign_grad, relu_grad, leaky_relu_grad", hidden=hidden).passed(
+        f"all four derivatives agree with numerical derivatives on {ex.count(len(cases))}.")
 
 
 # -- 2. the two-layer network ----------------------------------------------------------------

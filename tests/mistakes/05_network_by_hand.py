@@ -39,7 +39,7 @@ MISTAKES = {
 
 
 def affine_forward(x, w, b):
-    """out = x @ w + b. x: (N, D), w: (D, M), b: (M,). Returns (out (N, M), cache)."""
+    """The affine layer: x @ w + b, with a buffer shared between calls."""
     saved = _buffer.setdefault(x.shape, np.empty(x.shape))   # reuse one buffer per shape
     saved[...] = x
     out = x @ w + b

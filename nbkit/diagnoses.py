@@ -141,6 +141,34 @@ DIAGNOSES: Dict[str, str] = {
     "added-derivatives": "Derivatives of a product were added, as for a sum.",
     "multiplied-derivatives": "Derivatives of a product were multiplied (a'b'), a term that is epsilon^2 = 0.",
     "half-product-rule": "Only one term of the product rule (a'b + ab') is there.",
+    # -- notebook 05 -----------------------------------------------------------------------
+    "output-as-input": "An activation's derivative was computed by applying the activation again to its "
+                       "output (sigma(s)(1 - sigma(s)) with s = sigma(z)), as if the output were z.",
+    "missing-square": "A square was dropped: 1 - t instead of 1 - t^2, or |W| instead of W^2.",
+    "hard-tanh-unclipped": "Hard tanh's derivative was taken as 1 everywhere, ignoring the flat parts outside [-1, 1].",
+    "hard-tanh-one-side": "Hard tanh was treated as flat on one side only: its derivative is 0 below -1 as well as above 1.",
+    "softsign-not-squared": "Softsign's derivative was taken as 1/(1 + |z|) instead of 1/(1 + |z|)^2.",
+    "forgot-abs": "An absolute value was dropped (softsign's derivative as 1/(1 + z)^2), wrong for z < 0.",
+    "relu-slope-one": "ReLU's derivative was taken as 1 for z < 0 too (it is 0 there).",
+    "leaky-slope-zero": "Leaky ReLU's derivative was taken as 0 for z < 0, as for ReLU, instead of alpha.",
+    "ignored-alpha": "Leaky ReLU's slope was hard-coded instead of using the alpha argument.",
+    "shared-cache": "A layer's cache held a reference to an array the layer overwrites later (a shared buffer), "
+                    "so backward on an earlier call's cache read the values of a later call.",
+    "softmax-overflow": "Softmax was computed without subtracting each row's maximum: e^s overflows for large "
+                        "scores and the loss or gradient became nan or inf.",
+    "forgot-labels": "The softmax cross-entropy gradient lacks the -Y term (P/N or P instead of (P - Y)/N).",
+    "bias-not-zero": "Xavier initialisation left the biases non-zero; they should start at 0.",
+    "wrong-bound": "Xavier weights were drawn with the wrong bound (not sqrt(6/(fan_in + fan_out)), e.g. fan_in only).",
+    "normal-not-uniform": "Xavier uniform weights fall outside [-a, a]: drawn from a normal distribution or too wide.",
+    "not-centred": "Initial weights were drawn from [0, a] instead of [-a, a], so their mean is not 0.",
+    "ignored-rng": "Random numbers were drawn from the global np.random instead of the rng argument, so "
+                   "results are not reproducible.",
+    "penalised-bias": "The L2 penalty included the biases (in the loss or the gradient); only weights are penalised.",
+    "replaced-gradient": "The regularisation gradient replaced the data gradient instead of being added to it.",
+    "dropout-scaled-at-test": "Inverted dropout scaled its output at test time too; at test time it must return x.",
+    "dropout-scaled-by-p": "Inverted dropout multiplied the kept units by p instead of dividing by p.",
+    "dropout-not-scaled": "Dropout did not divide the kept units (or their gradients) by the keep probability p.",
+    "keep-drop-swapped": "Dropout kept a fraction 1 - p of the units: p was used as the drop probability.",
     # -- nbkit.gradcheck reports (one row per parameter) ---------------------------------
     "some-entries": "Some entries of the gradient disagree with the numerical gradient.",
     "missing": "A parameter has no analytic gradient.",

@@ -7,7 +7,7 @@ gradient lives here: gradients are the learner's exercises, and checks get them
 numerically (:mod:`nbkit.gradcheck`).
 
 Shapes: every function is elementwise on an array of any shape, except ``softmax`` and
-``cross_entropy``, which work along the last axis.
+``cross_entropy``, which work along the last axis, and ``max_margin``, which averages.
 """
 from __future__ import annotations
 
@@ -50,3 +50,12 @@ def cross_entropy(scores, labels):
     shifted = scores - np.max(scores, axis=1, keepdims=True)
     log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
     return float(-np.mean(log_probs[np.arange(len(labels)), labels]))
+
+
+def max_margin(s, s_c):
+    """Mean over pairs of the hinge max(0, 1 - s + s_c) (CS224n's window scorer).
+
+    s: (N,) scores of true windows; s_c: (N,) scores of their corrupted windows -> a float.
+    """
+    s, s_c = np.asarray(s, dtype=float), np.asarray(s_c, dtype=float)
+    return float(np.mean(np.maximum(0.0, 1.0 - s + s_c)))

@@ -44,12 +44,13 @@ from importlib import resources
 from pathlib import Path
 
 __all__ = [
-    "CoNLLFormatError", "read_conll", "read_conll_documents", "detect_scheme", "to_iob2",
+    "DataFormatError", "CoNLLFormatError", "read_conll", "read_conll_documents", "detect_scheme", "to_iob2",
     "split_documents", "load_wikigold", "wikigold_documents", "load_conll2003",
-    "WIKIGOLD_ATTRIBUTION", "SCHEMES", "data_file",
+    "WIKIGOLD_ATTRIBUTION", "SCHEMES", "LABELS", "tag_type", "data_file",
 ]
 
 SCHEMES = ("IO", "IOB1", "IOB2")
+LABELS = ("O", "PER", "ORG", "LOC", "MISC")  # the five classes of a window classifier, O first
 DOCSTART = "-DOCSTART-"
 _TAG = re.compile(r"^(?:O|([BI])-(\S+))$")
 _COLUMN_SEP = re.compile(r"[ \t]+")  # not str.split(): a token may contain a no-break space
@@ -63,8 +64,9 @@ WIKIGOLD_ATTRIBUTION = (
 )
 
 
-class CoNLLFormatError(ValueError):
-    """A CoNLL file that cannot be read; ``path`` and ``line`` (1-based, or None) say where."""
+class DataFormatError(ValueError):
+    """A data file that cannot be read; ``path`` and ``line`` (1-based, or None) say where.
+    The message is one line: ``"<file>, line <n>: <what is wrong and what to do>"``."""
 
     def __init__(self, path, line, message: str):
         self.path, self.line = str(path), line
@@ -72,14 +74,27 @@ class CoNLLFormatError(ValueError):
         super().__init__(f"{where}: {message}")
 
 
+class CoNLLFormatError(DataFormatError):
+    """A CoNLL file that cannot be read (see :class:`DataFormatError`)."""
+
+
 # ----------------------------------------------------------------------------- tag schemes
 
+@lru_cache(maxsize=4096)  # a corpus has a handful of distinct tags and hundreds of thousands of lines
 def _split_tag(tag: str):
     """'B-PER' -> ('B', 'PER'); 'O' -> ('O', None); anything else -> None."""
     match = _TAG.match(tag)
     if match is None:
         return None
     return ("O", None) if tag == "O" else (match.group(1), match.group(2))
+
+
+def tag_type(tag: str) -> str:
+    """The entity type of a tag, or 'O': ``'B-PER' -> 'PER'``, ``'I-PER' -> 'PER'``, ``'O' -> 'O'``."""
+    split = _split_tag(tag)
+    if split is None:
+        raise ValueError(_unknown_tag_message(tag))
+    return split[1] or "O"
 
 
 def _unknown_tag_message(tag: str) -> str:
@@ -141,23 +156,33 @@ def to_iob2(tags, scheme: str) -> list[str]:
 
 # ----------------------------------------------------------------------------- the reader
 
+def read_bytes(path) -> bytes:
+    """The bytes of a file given as a path or an importlib.resources Traversable."""
+    return _read_bytes(path)
+
+
+def decode_text(path, data: bytes) -> str:
+    """UTF-8 text of a data file; a binary or non-UTF-8 file raises :class:`DataFormatError`."""
+    return _decode(path, data, DataFormatError)
+
+
 def _read_bytes(path) -> bytes:
     if hasattr(path, "read_bytes") and not isinstance(path, (str, Path)):
         return path.read_bytes()  # an importlib.resources Traversable
     return Path(path).read_bytes()
 
 
-def _decode(path, data: bytes) -> str:
+def _decode(path, data: bytes, error_class=CoNLLFormatError) -> str:
     nul = data.find(b"\x00")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
-        raise CoNLLFormatError(path, line, "a NUL byte: this is a binary file, not CoNLL text")
+        raise error_class(path, line, "a NUL byte: this is a binary file, not text")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        raise CoNLLFormatError(
+        raise error_class(
             path, line, f"not UTF-8 text (byte 0x{data[error.start]:02x} at column {column}); "
             "re-save the file as UTF-8, e.g. iconv -f latin1 -t utf-8") from None
 
@@ -178,7 +203,8 @@ def _parse(path, columns):
         if not line:
             end_sentence()
             continue
-        fields = _COLUMN_SEP.split(line)
+        # one-space separators are the common case; the regex handles tabs and runs of spaces
+        fields = line.split(" ") if "\t" not in line and "  " not in line else _COLUMN_SEP.split(line)
         if fields[0] == DOCSTART:
             end_sentence()
             if document:

@@ -580,18 +580,18 @@ def _toy_model(seed, planted=None):
               "B": rng.standard_normal((4, 3))}
     data = rng.standard_normal((5, 3))
 
+    grads = {}                          # right gradients at the starting point, once (numerically)
+    for name in params:
+        def f(v, name=name):
+            trial = dict(params)
+            trial[name] = v
+            return _toy_loss(trial, data)
+        grads[name] = numerical_gradient(f, params[name].copy(), h=1e-6)
+        if name == planted:
+            grads[name] = 2.0 * grads[name]
+
     def loss_and_grads(p, windows, labels):
-        loss = _toy_loss(p, data)
-        grads = {}
-        for name in p:
-            def f(v, name=name):
-                trial = dict(p)
-                trial[name] = v
-                return _toy_loss(trial, data)
-            grads[name] = numerical_gradient(f, p[name].copy(), h=1e-6)
-            if name == planted:
-                grads[name] = 2.0 * grads[name]
-        return loss, grads
+        return _toy_loss(p, data), {name: g.copy() for name, g in grads.items()}
 
     return params, loss_and_grads
 

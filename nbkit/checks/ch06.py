@@ -41,14 +41,10 @@ def _windows_off_by_one(ids, pad, size):
                      else padded[t + 1:] + [pad] for t in range(T)], dtype=float)
 
 
-def _windows_one_pad(ids, pad, size):
-    """Only one padding token at each edge (the window then reaches past it)."""
-    padded = [pad] + list(ids) + [pad]
-    out = []
-    for t in range(len(ids)):
-        row = [padded[j] if 0 <= j < len(padded) else pad for j in range(t + 1 - size, t + 2 + size)]
-        out.append(row)
-    return np.array(out, dtype=float)
+def _windows_extra_left(ids, pad, size):
+    """One padding token too many on the left: window t is centred on word t-1."""
+    padded = [pad] * (size + 1) + list(ids) + [pad] * size
+    return np.array([padded[t:t + 2 * size + 1] for t in range(len(ids))], dtype=float)
 
 
 def _windows_wrapped(ids, pad, size):
@@ -72,9 +68,9 @@ WINDOW_MISTAKES = [
             "Window t is centred on word t+1 (or t-1): the slice starts one place off. With "
             "`size` padding tokens on the left, word t sits at position t + size of the padded "
             "sentence, so its window is padded[t : t + 2*size + 1]."),
-    Mistake("window-off-by-one", _windows_one_pad,
-            "Only one padding token was added at each edge, so the first and last windows do "
-            "not line up. Pad with `size` tokens on each side (2 for a window of 5)."),
+    Mistake("window-off-by-one", _windows_extra_left,
+            "Window t is centred on word t-1: there is one padding token too many on the left. "
+            "Pad with exactly `size` tokens on each side (2 for a window of 5)."),
     Mistake("wrapped-edges", _windows_wrapped,
             "At the sentence edges your windows wrap around: the first word's left context is "
             "the last words of the sentence (what np.roll does). Words outside the sentence "
@@ -297,13 +293,13 @@ def check_softmax_loss(softmax_loss, cases: Optional[Sequence] = None, hidden: b
     A case is ``(N, C, seed)``; one case has large scores (overflow without the max shift).
     """
     ex = Exercise("softmax_loss", hidden=hidden)
-    cases = cases or [(4, 5, 0), (1, 5, 1), (3, 3, 2, 500.0)]
+    cases = cases or [(4, 5, 0), (1, 5, 1), (3, 3, 2, 1000.0)]
     for i, case_ in enumerate(cases):
         N, C, seed = case_[:3]
-        scale = case_[3] if len(case_) > 3 else 1.0
+        offset = case_[3] if len(case_) > 3 else 0.0
         rng = np.random.default_rng(seed)
-        scores, labels = scale * rng.standard_normal((N, C)), rng.integers(0, C, N)
-        case = ex.case(i, f"N={N}, C={C}" + (f", scores of size about {scale:g}" if scale > 1 else ""))
+        scores, labels = rng.standard_normal((N, C)) * 2.0 + offset, rng.integers(0, C, N)
+        case = ex.case(i, f"N={N}, C={C}" + (f", scores near {offset:g}" if offset else ""))
         out = ex.call(softmax_loss, scores.copy(), labels.copy(), what="softmax_loss(scores, labels)"
                       + ex.show(f" on {case}"))
         loss, dscores = ex.returned(out, 2, what="softmax_loss(scores, labels)", names="(loss, dscores)")
@@ -509,7 +505,7 @@ def check_run_epoch(run_epoch, cases: Optional[Sequence] = None, hidden: bool = 
     for i, (N, B, seed) in enumerate(cases):
         windows = np.arange(N)[:, None] * np.ones((1, 5), dtype=int)   # window i holds the id i
         labels = np.arange(N) % 5
-        losses = np.linspace(1.0, 2.0, N)                               # example i's loss
+        losses = np.random.default_rng(seed + 7).uniform(0.5, 2.5, N)    # example i's loss
         params = {"W": np.zeros(2)}
         seen, steps, mismatched = [], [], []
 

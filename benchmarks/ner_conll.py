@@ -1,7 +1,7 @@
 """Notebook 06's window classifier on CoNLL-2003: entity F1 and training time.
 
-    .venv/bin/python benchmarks/ner_conll.py DATA_DIR [--glove FILE] [--epochs 6] [--hidden 200]
-                                             [--batch 256] [--lr 1e-3] [--vs-torch]
+    .venv/bin/python benchmarks/ner_conll.py DATA_DIR [--glove FILE] [--epochs 3] [--hidden 200]
+                                             [--batch 256] [--lr 3e-3] [--vs-torch]
 
 DATA_DIR holds CoNLL-2003 English (train.txt, dev.txt, test.txt; never shipped with the
 course). ``--glove`` is a GloVe-format text file of 50-d vectors (default: glove50_conll.txt
@@ -83,10 +83,10 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("data_dir", type=Path)
     parser.add_argument("--glove", type=Path, default=None)
-    parser.add_argument("--epochs", type=int, default=6)
+    parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--hidden", type=int, default=200)
     parser.add_argument("--batch", type=int, default=256)
-    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--lr", type=float, default=3e-3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--vs-torch", action="store_true")
     args = parser.parse_args(argv)

@@ -31,18 +31,20 @@ def _cell(notebook, starts_with: str):
 
 def test_error_table_renders_wrong_type_rows(solved):
     cell = _cell(solved, 'errors.filter(kind="wrong type")')
+    solved.cell_locator(cell.index).scroll_into_view_if_needed()
     rows = solved.cell_locator(cell.index).locator(".jp-Cell-outputArea table tbody tr")
     assert rows.count() > 5, f"too few rows in the error table:\n{cell.describe()}"
-    header = solved.cell_locator(cell.index).locator(".jp-Cell-outputArea table thead").inner_text()
+    header = solved.cell_locator(cell.index).locator(".jp-Cell-outputArea table thead").text_content()
     for column in ("word", "gold", "predicted", "kind"):
         assert column in header, f"the error table has no {column!r} column: {header!r}"
     for i in range(min(rows.count(), 10)):
-        gold, pred, kind = (rows.nth(i).locator("td").nth(j).inner_text().strip() for j in (4, 5, 6))
+        gold, pred, kind = (rows.nth(i).locator("td").nth(j).text_content().strip() for j in (4, 5, 6))
         assert kind == "wrong type" and gold != pred and "O" not in (gold, pred), (gold, pred, kind)
 
 
 def test_error_browser_filters_by_gold_type(solved):
     cell = _cell(solved, "ner.error_browser(errors)")
+    solved.cell_locator(cell.index).scroll_into_view_if_needed()
     out = solved.cell_locator(cell.index).locator(".jp-Cell-outputArea")
     dropdown = out.locator(".widget-dropdown select").first
     dropdown.wait_for(timeout=30_000)
@@ -50,7 +52,7 @@ def test_error_browser_filters_by_gold_type(solved):
     rows = out.locator("table tbody tr")
     solved.page.wait_for_function(
         """(el) => { const rows = el.querySelectorAll('table tbody tr');
-                     return rows.length > 0 && [...rows].every(r => r.children[4].innerText.trim() === 'PER'); }""",
+                     return rows.length > 0 && [...rows].every(r => r.children[4].textContent.trim() === 'PER'); }""",
         arg=out.element_handle(), timeout=30_000)
     assert rows.count() > 0
 

@@ -25,7 +25,6 @@ time (below 1: numpy is faster). PyTorch is not a course dependency; install it 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -57,7 +56,7 @@ def torch_trainer(params, args, C):
     except ImportError:
         sys.exit("--vs-torch needs PyTorch, which is not a course dependency and is not installed here: "
                  "pip install torch (CPU is enough), then rerun.")
-    torch.set_num_threads(int(os.environ.get("OPENBLAS_NUM_THREADS", "0")) or torch.get_num_threads())
+    torch.set_num_threads(1)   # as numpy: the notebook's set-up cell limits BLAS to one thread
     tp = {k: torch.tensor(v, dtype=torch.float64, requires_grad=True) for k, v in params.items()}
     # The notebook's Adam updates only L's rows in the batch: SparseAdam for L, Adam for the rest.
     dense = torch.optim.Adam([tp[k] for k in ("W", "b", "U", "c")], lr=args.lr, betas=(0.9, 0.999), eps=1e-8)

@@ -68,7 +68,15 @@ def test_plots_return_figures_without_pyplot():
     for fig in figures:
         assert isinstance(fig, Figure)
         fig.canvas.draw()  # renders headless with Agg
-    assert "matplotlib.pyplot" not in sys.modules
+
+
+def test_plots_leave_no_pyplot_state():
+    # in a fresh interpreter: other tests may have imported pyplot in this one
+    code = ("import sys, nbkit.ner as ner; g = [['B-PER', 'O']]; p = [['O', 'O']]; "
+            "ner.plot_confusion(ner.confusion_matrix(g, p)); ner.plot_f1_by_type(ner.entity_scores(g, p)); "
+            "ner.plot_history(ner.History()); print('matplotlib.pyplot' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False"]
 
 
 def test_import_nbkit_ner_is_light():

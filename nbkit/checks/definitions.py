@@ -7,8 +7,9 @@ gradient lives here: gradients are the learner's exercises, and checks get them
 numerically (:mod:`nbkit.gradcheck`).
 
 Shapes: every function is elementwise on an array of any shape, except ``softmax`` and
-``cross_entropy``, which work along the last axis, and the whole-model losses of notebook
-05 (``two_layer_loss``, ``mlp_scores``, ``l2_penalty``), whose docstrings give their shapes.
+``cross_entropy``, which work along the last axis, ``max_margin``, which averages, and the
+whole-model losses of notebook 05 (``two_layer_loss``, ``mlp_scores``, ``l2_penalty``), whose
+docstrings give their shapes.
 """
 from __future__ import annotations
 
@@ -106,3 +107,12 @@ def l2_penalty(params, reg):
     """
     return float(0.5 * reg * sum(np.sum(np.asarray(v, dtype=float) ** 2)
                                  for k, v in params.items() if k.startswith("W")))
+
+
+def max_margin(s, s_c):
+    """Mean over pairs of the hinge max(0, 1 - s + s_c) (CS224n's window scorer).
+
+    s: (N,) scores of true windows; s_c: (N,) scores of their corrupted windows -> a float.
+    """
+    s, s_c = np.asarray(s, dtype=float), np.asarray(s_c, dtype=float)
+    return float(np.mean(np.maximum(0.0, 1.0 - s + s_c)))

@@ -50,6 +50,10 @@ def _error_text(cell) -> tuple:
             lines = out.get("traceback") or []
             # CheckFailed renders as its message (no traceback); others keep the last line.
             text = "\n".join(lines[-8:]) if lines else f"{out.get('ename')}: {out.get('evalue')}"
+            if out.get("ename") == "CheckFailed":  # authors see the tag the class report will count
+                from nbkit.grading.results import diagnosis_of
+
+                text += f"\n[diagnosis: {diagnosis_of(out)}]"
             return out.get("ename", ""), strip_ansi(text)
     return "", ""
 

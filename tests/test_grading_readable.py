@@ -15,7 +15,7 @@ import pytest
 
 from nbkit.grading import feedback, fingerprint, results, sandbox
 from nbkit.grading.journal import GRADED, Entry, Journal
-from nbkit.grading.layout import Submission
+from nbkit.grading.folders import Submission
 
 ROOT = Path(__file__).resolve().parents[1]
 A = "01_chain_rule"

@@ -13,7 +13,7 @@ from nbkit.course import assignments, release_notebook, source_notebook
 from nbkit.grading import feedback, guard, guard_cells, order, outputs, results, scan
 from nbkit.grading.cells import exercises, grade_id, split_hidden, strip_solution_markers
 from nbkit.grading.journal import GRADED, Entry, Journal
-from nbkit.grading.layout import Submission
+from nbkit.grading.folders import Submission
 from nbkit.grading.submissions import build_submission, reference_answers
 
 ROOT = Path(__file__).resolve().parents[1]

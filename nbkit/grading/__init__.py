@@ -7,7 +7,7 @@ gradebook, and the hardening runs as nbgrader preprocessors named in
 
 Modules, one idea each:
 
-- ``layout``       the course folders nbgrader uses and the submissions found in them
+- ``folders``      the course folders nbgrader uses and the submissions found in them
 - ``journal``      which submissions are already graded (so ``nbkit grade`` resumes)
 - ``nbgrader_run`` running an nbgrader command in a subprocess
 - ``workspace``    a temporary course (own gradebook) for one batch of submissions

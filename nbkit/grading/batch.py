@@ -42,7 +42,7 @@ from typing import IO, Deque, Dict, List, Optional, Sequence
 from nbkit.course import CONFIG_FILE, SOURCE_DIR, assignments
 from nbkit.grading import nbgrader_run
 from nbkit.grading.journal import BLANK, FAILED, GRADED, Entry, Journal
-from nbkit.grading.layout import (AUTOGRADED, GRADEBOOK, SUBMITTED, Submission, autograded_folder, db_url,
+from nbkit.grading.folders import (AUTOGRADED, GRADEBOOK, SUBMITTED, Submission, autograded_folder, db_url,
                                   feedback_folder, find_submissions)
 from nbkit.grading.workspace import (POST_CONVERT_HOOK, PRE_CONVERT_HOOK, RunFolders, Workspace, make_workspace,
                                      unreadable_reason)

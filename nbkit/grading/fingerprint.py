@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Dict, List
 
 from nbkit.course import CONFIG_FILE, SOURCE_DIR
-from nbkit.grading.layout import IGNORED
+from nbkit.grading.folders import IGNORED
 
 # nbkit modules that run only in the instructor's process and never while a submission is
 # graded; changing them changes no grade. Paths relative to the nbkit package.

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, Optional
 
-from nbkit.grading.layout import AUTOGRADED, Submission, autograded_folder
+from nbkit.grading.folders import AUTOGRADED, Submission, autograded_folder
 
 JOURNAL = ".nbkit-grade.json"
 

@@ -19,7 +19,7 @@ import sqlite3
 import warnings
 from pathlib import Path
 
-from nbkit.grading.layout import db_url
+from nbkit.grading.folders import db_url
 
 
 def course_id_of(course: Path) -> str:

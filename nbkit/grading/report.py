@@ -31,7 +31,7 @@ from typing import Dict, List, Optional, Sequence
 
 from nbkit.grading.cells import exercises
 from nbkit.grading.journal import BLANK, Journal
-from nbkit.grading.layout import AUTOGRADED, GRADEBOOK, db_url
+from nbkit.grading.folders import AUTOGRADED, GRADEBOOK, db_url
 from nbkit.grading.results import NOT_IMPLEMENTED, needs_a_look, read_autograded
 
 DEFAULT_OUTPUT = Path(AUTOGRADED) / "class_report.html"

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from nbkit.grading.cells import exercises, grade_id, is_test_cell, nbgrader_meta, strip_ansi
-from nbkit.grading.layout import autograded_folder
+from nbkit.grading.folders import autograded_folder
 
 _DIAGNOSIS = re.compile(r"\[diagnosis: ([^\]]+)\]")
 TIMEOUT_ERRORS = {"CellTimeoutError": "timeout", "KeyboardInterrupt": "timeout", "DeadKernelError": "kernel-died"}

@@ -16,7 +16,7 @@ import nbformat
 
 from nbkit.course import release_notebook, source_notebook
 from nbkit.grading.cells import grade_id, is_solution_code, is_written_answer, parse_cell, strip_solution_markers
-from nbkit.grading.layout import SUBMITTED
+from nbkit.grading.folders import SUBMITTED
 
 WRITTEN_ANSWER = "An answer written by the student."
 

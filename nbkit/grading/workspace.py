@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from nbkit.course import CONFIG_FILE, RELEASE_DIR, SOURCE_DIR, release_notebook
-from nbkit.grading.layout import AUTOGRADED, IGNORED, SUBMITTED, Submission, db_url
+from nbkit.grading.folders import AUTOGRADED, IGNORED, SUBMITTED, Submission, db_url
 
 
 def unreadable_reason(submission: Submission) -> Optional[str]:

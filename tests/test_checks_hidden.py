@@ -170,6 +170,8 @@ HIDDEN = {  # check name -> (check, wrong answer(s), hidden cases)
     "check_score_jacobian_u": (ch02.check_score_jacobian_u, (lambda u, h: h.reshape(1, -1) + 0.1,),
                                [([0.37, -1.25, 0.5], [1.5, -0.75, 0.25])]),
     "check_softmax_jacobian": (ch02.check_softmax_jacobian, (lambda z: np.eye(len(z)) * 0.37,), [[0.37, -1.25, 0.5]]),
+    "check_softmax_ce_grad": (ch02.check_softmax_ce_grad, (lambda scores, y: np.full(np.shape(scores), 0.37),),
+                              [([[0.37, -1.25, 0.5], [1.5, -0.75, 0.25]], [2, 0])]),
     "check_squared_norm_grads": (ch02.check_squared_norm_grads,
                                  (lambda W, x: (float(np.sum((W @ x) ** 2)), 2 * np.outer(W @ x, x) + 0.1, 2 * W.T @ (W @ x)),),
                                  [(RNG.uniform(-1, 1, (2, 3)), [0.37, -1.25, 0.5])]),

@@ -161,6 +161,7 @@ HIDDEN = {  # check name -> (check, wrong answer(s), hidden cases)
                      [([0.37, -1.25, 0.5], [1.5, -0.75])]),
     "check_forward_pass": (ch01.check_forward_pass, (forward_off,), ch01.example_graphs(seed=21)),
     "check_backward_pass": (ch01.check_backward_pass, (backward_local_only,), ch01.example_graphs(seed=21)),
+    "check_staged": (ch01.check_staged, (lambda x, y: (0.37, 1.25, -0.5),), [(0.37, -1.25)]),
     "check_sigmoid_jacobian": (ch02.check_sigmoid_jacobian, (lambda z: np.diag(sig(z) * (1 - sig(z))) + 0.1,),
                                [[0.37, -1.25, 0.5]]),
     "check_relu_jacobian": (ch02.check_relu_jacobian, (lambda z: np.diag((z > 0) * 1.0) + 0.1,), [[0.37, -1.25, 0.5]]),

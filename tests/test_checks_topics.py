@@ -91,6 +91,7 @@ WRONG = {  # exercise -> (check, [wrong answers])
     "numerical_gradient_upstream": (ch04.check_numerical_gradient_upstream, [
         lambda f, x, u, h: 0.5 * ch04._oracle_upstream(f, x.copy(), u, h),
         lambda f, x, u, h: ch04._oracle_upstream(f, x.copy(), u, h) + 0.1]),
+    "staged_forward_backward": (ch01.check_staged, [lambda x, y: (0.5, 0.0, 0.0), lambda x, y: (1.0, 2.0)]),
     "softmax_ce_grad": (ch02.check_softmax_ce_grad, [
         lambda s, y: (lambda p: p - np.eye(s.shape[1])[y])(np.exp(s - s.max(1, keepdims=True))
                                                           / np.exp(s - s.max(1, keepdims=True)).sum(1, keepdims=True)),

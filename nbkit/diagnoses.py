@@ -101,6 +101,9 @@ DIAGNOSES: Dict[str, str] = {
     "missing-diagonal-term": "The softmax Jacobian lacks diag(p): only -p p^T is there.",
     "outer-not-broadcast": "p p^T was replaced by a broadcast of p, not an outer product.",
     "unnormalised": "exp(z) was used where the normalised softmax p belongs.",
+    "label-not-one-hot": "The labels were used as numbers or indexed the wrong entries where the one-hot Y "
+                         "(1 at each row's true class) belongs in P - Y.",
+    "missing-label-term": "The softmax-cross-entropy gradient lacks its - Y term: the probabilities P alone.",
     "used-h-for-u": "The activation h was used where the weight vector u belongs.",
     "wrong-variable": "The derivative was taken with respect to the wrong variable.",
     "identity-wrong-size": "An identity of the wrong size was used (the Jacobian of b in Wx + b is m x m).",

@@ -416,3 +416,66 @@ def test_hole7_neuron_dx_built_from_x_is_named(rejects):
         return s, d * np.array([x[0], x[1], 1.0]), d * np.array([x[0], x[1]])
 
     rejects(ch01.check_neuron, dx_from_x, diagnosis="own-value", says=("dx is built from x", "w_i"))
+
+
+# -- staged computation: f = (x + sigma(y)) / (sigma(x) + (x + y)^2) ------------------------
+
+def _staged(x, y, *, overwrite_x=False, overwrite_y=False, sig_prime=lambda s: s * (1 - s), inv=-1.0):
+    """CS231n's staged forward and backward pass, with optional classic mistakes."""
+    sigy = 1 / (1 + math.exp(-y)); num = x + sigy; sigx = 1 / (1 + math.exp(-x))
+    xpy = x + y; den = sigx + xpy ** 2; invden = 1 / den; f = num * invden
+    dnum = invden; dden = (inv / den ** 2) * num
+    dxpy = 2 * xpy * dden
+    dx = dxpy; dy = dxpy
+    dx = sig_prime(sigx) * dden if overwrite_x else dx + sig_prime(sigx) * dden
+    dx += dnum
+    dy = sig_prime(sigy) * dnum if overwrite_y else dy + sig_prime(sigy) * dnum
+    return f, dx, dy
+
+
+STAGED_WRONG = {
+    "overwrote-branch": lambda x, y: _staged(x, y, overwrite_x=True),
+    "sigmoid-derivative": lambda x, y: _staged(x, y, sig_prime=lambda s: s),
+    "sign-flipped": lambda x, y: _staged(x, y, inv=1.0),
+    "wrong-forward": lambda x, y: (0.0,) + _staged(x, y)[1:],
+    "wrong-count": lambda x, y: _staged(x, y)[1:],
+    "not-implemented": lambda x, y: (_ for _ in ()).throw(NotImplementedError()),
+}
+
+
+@pytest.mark.parametrize("diagnosis", sorted(STAGED_WRONG))
+def test_staged_rejects(diagnosis, rejects):
+    rejects(ch01.check_staged, STAGED_WRONG[diagnosis], diagnosis=diagnosis)
+
+
+def test_staged_overwritten_y_branch_says_plus_equals(rejects):
+    rejects(ch01.check_staged, lambda x, y: _staged(x, y, overwrite_y=True), diagnosis="overwrote-branch",
+            says=("dx += ...",))
+
+
+def test_staged_hidden_cases_show_no_values(rejects):
+    rejects(ch01.check_staged, STAGED_WRONG["sign-flipped"], cases=[(1.25, -0.5)], hidden=True,
+            diagnosis="sign-flipped", hidden_values=("1.25", "-0.5"))
+
+
+def _staged_quotient_rule(x, y):
+    s = lambda t: 1 / (1 + math.exp(-t))
+    num, den = x + s(y), s(x) + (x + y) ** 2
+    return (num / den, ((1.0) * den - num * (s(x) * (1 - s(x)) + 2 * (x + y))) / den ** 2,
+            (s(y) * (1 - s(y)) * den - num * 2 * (x + y)) / den ** 2)
+
+
+def _staged_numpy(x, y):
+    v = np.array([x, y])
+    sig = 1 / (1 + np.exp(-v))                     # both sigmoids at once
+    num, den = x + sig[1], sig[0] + (x + y) ** 2
+    dden = -num / den ** 2
+    grad = np.array([1 / den + dden * (sig[0] * (1 - sig[0]) + 2 * (x + y)),
+                     sig[1] * (1 - sig[1]) / den + dden * 2 * (x + y)])
+    return np.float64(num / den), grad[0], grad[1]
+
+
+@pytest.mark.parametrize("fn", [_staged, _staged_quotient_rule, _staged_numpy])
+def test_staged_accepts(fn, accepts):
+    accepts(ch01.check_staged, fn)
+    accepts(ch01.check_staged, fn, cases=[(1.25, -0.5), (-2.0, 3.0)], hidden=True)

@@ -390,3 +390,88 @@ def test_hidden_wrong_values_show_no_expected_numbers():
 def test_checks_print_a_success_line(capsys):
     ch02.check_softmax_jacobian(lambda z: np.diag(softmax(z)) - np.outer(softmax(z), softmax(z)))
     assert capsys.readouterr().out.startswith("\u2714 softmax_jacobian")
+
+
+# -- softmax_ce_grad: (P - Y) / N ------------------------------------------------------------
+
+def _probs(scores, stable=True):
+    e = np.exp(scores - scores.max(axis=1, keepdims=True)) if stable else np.exp(scores)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _onehot(y, C):
+    Y = np.zeros((len(y), C))
+    Y[np.arange(len(y)), y] = 1.0
+    return Y
+
+
+def _wrong_index(scores, y):
+    d = _probs(scores)
+    d[:, y] -= 1.0
+    return d / len(y)
+
+
+CE_WRONG = {
+    "scaled-by-batch": lambda s, y: _probs(s) - _onehot(y, s.shape[1]),
+    "sign-flipped": lambda s, y: (_onehot(y, s.shape[1]) - _probs(s)) / len(y),
+    "label-not-one-hot": _wrong_index,
+    "missing-label-term": lambda s, y: _probs(s) / len(y),
+    "nan": lambda s, y: (_probs(s, stable=False) - _onehot(y, s.shape[1])) / len(y),
+    "wrong-shape": lambda s, y: ((_probs(s) - _onehot(y, s.shape[1])) / len(y)).T,
+    "returned-none": lambda s, y: None,
+    "not-implemented": not_written,
+}
+CE_HIDDEN = [([[0.3, -1.2, 2.0], [1.5, 0.1, -0.4]], [2, 0]), ([[-800.0, -802.0, -790.5], [750.0, 751.5, 740.0]], [1, 0])]
+
+
+@pytest.mark.parametrize("diagnosis", sorted(CE_WRONG))
+def test_softmax_ce_grad_rejects(diagnosis, rejects):
+    rejects(ch02.check_softmax_ce_grad, CE_WRONG[diagnosis], diagnosis=diagnosis)
+
+
+def test_softmax_ce_grad_subtracting_the_labels_is_named(rejects):
+    err = rejects(ch02.check_softmax_ce_grad, lambda s, y: (_probs(s) - y[:, None]) / len(y),
+                  diagnosis="label-not-one-hot", says=("one-hot",))
+    assert "np.arange(N)" in err.message
+
+
+def test_softmax_ce_grad_overflow_says_subtract_the_max(rejects):
+    rejects(ch02.check_softmax_ce_grad, CE_WRONG["nan"], diagnosis="nan", says=("max",))
+
+
+def test_softmax_ce_grad_hidden_cases_show_no_values(rejects):
+    rejects(ch02.check_softmax_ce_grad, CE_WRONG["scaled-by-batch"], cases=CE_HIDDEN, hidden=True,
+            diagnosis="scaled-by-batch", hidden_values=("0.3", "800", "751.5"))
+
+
+def _ce_loop(scores, y):
+    N, C = scores.shape
+    d = np.zeros((N, C))
+    for n in range(N):
+        z = scores[n] - max(scores[n])
+        p = np.exp(z) / np.sum(np.exp(z))
+        for j in range(C):
+            d[n, j] = (p[j] - (1.0 if j == y[n] else 0.0)) / N
+    return d
+
+
+def _ce_cs231n(scores, y):
+    N = scores.shape[0]
+    exp_scores = np.exp(scores - np.max(scores, axis=1, keepdims=True))
+    probs = exp_scores / np.sum(exp_scores, axis=1, keepdims=True)
+    dscores = probs
+    dscores[range(N), y] -= 1
+    dscores /= N
+    return dscores
+
+
+def _ce_onehot_eye(scores, y):
+    log_p = scores - scores.max(axis=1, keepdims=True)
+    log_p -= np.log(np.exp(log_p).sum(axis=1, keepdims=True))      # log-softmax, then exp
+    return (np.exp(log_p) - np.eye(scores.shape[1])[y]) / len(y)
+
+
+@pytest.mark.parametrize("fn", [_ce_loop, _ce_cs231n, _ce_onehot_eye])
+def test_softmax_ce_grad_accepts(fn, accepts):
+    accepts(ch02.check_softmax_ce_grad, fn)
+    accepts(ch02.check_softmax_ce_grad, fn, cases=CE_HIDDEN, hidden=True)

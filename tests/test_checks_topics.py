@@ -9,7 +9,7 @@ answers and holds every message to that.
 import numpy as np
 import pytest
 
-from nbkit.checks import ch01, ch03, ch04
+from nbkit.checks import ch01, ch02, ch03, ch04
 from nbkit.feedback import CheckFailed
 
 # phrase (lower case) -> the exercises where it is on topic
@@ -91,6 +91,11 @@ WRONG = {  # exercise -> (check, [wrong answers])
     "numerical_gradient_upstream": (ch04.check_numerical_gradient_upstream, [
         lambda f, x, u, h: 0.5 * ch04._oracle_upstream(f, x.copy(), u, h),
         lambda f, x, u, h: ch04._oracle_upstream(f, x.copy(), u, h) + 0.1]),
+    "staged_forward_backward": (ch01.check_staged, [lambda x, y: (0.5, 0.0, 0.0), lambda x, y: (1.0, 2.0)]),
+    "softmax_ce_grad": (ch02.check_softmax_ce_grad, [
+        lambda s, y: (lambda p: p - np.eye(s.shape[1])[y])(np.exp(s - s.max(1, keepdims=True))
+                                                          / np.exp(s - s.max(1, keepdims=True)).sum(1, keepdims=True)),
+        lambda s, y: np.exp(s) / np.exp(s).sum(1, keepdims=True) / len(y)]),
     "neuron_forward_backward": (ch01.check_neuron, [
         lambda w, x: (lambda s: (s, 0.5 * s * (1 - s) * np.array([x[0], x[1], 1.0]), s * (1 - s) * w[:2]))(
             float(1 / (1 + np.exp(-(w[0] * x[0] + w[1] * x[1] + w[2])))))]),

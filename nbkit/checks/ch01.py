@@ -10,6 +10,7 @@ describe a failing case by its number and the mistake, without its values.
 """
 from __future__ import annotations
 
+import itertools
 from typing import Callable, Dict, List, Optional
 
 import numpy as np
@@ -411,3 +412,80 @@ def check_backward_pass(backward_pass, graphs: Optional[Dict[str, Graph]] = None
                     f"gradient.", "wrong-values")
     ex.passed(f"input gradients match numerical derivatives on {len(graphs)} {'hidden ' if hidden else ''}graphs "
               f"(a chain, a tree, a branch, nodes added out of order, and an intermediate node used twice).")
+
+
+# -- a staged computation: f(x, y) = (x + sigma(y)) / (sigma(x) + (x + y)^2) ----------------
+
+def _staged_f(x: float, y: float) -> float:
+    """The exercise's definition, in one line (the oracle differentiates it numerically)."""
+    return float((x + sigmoid(y)) / (sigmoid(x) + (x + y) ** 2))
+
+
+def _staged_paths(x: float, y: float, sigmoid_prime=lambda s: s * (1 - s), inv_sign: float = -1.0) -> tuple:
+    """The contributions reaching x (through sigma(x), x + y, the numerator) and y (through x + y, sigma(y)).
+
+    Classic mistakes are built from them: one path only (``=`` where ``+=`` belongs), a wrong
+    sigmoid derivative, a wrong sign in d(1/den)/dden.
+    """
+    sx, sy = sigmoid(x), sigmoid(y)
+    num, den = x + sy, sx + (x + y) ** 2
+    dnum, dden = 1.0 / den, inv_sign * num / den ** 2
+    dxpy = 2 * (x + y) * dden
+    x_paths = (sigmoid_prime(sx) * dden, dxpy, dnum)
+    y_paths = (dxpy, sigmoid_prime(sy) * dnum)
+    return x_paths, y_paths
+
+
+def _staged_mistakes() -> List[Mistake]:
+    def some_paths(keep_x, keep_y):
+        def wrong(x, y):
+            xp, yp = _staged_paths(x, y)
+            return _staged_f(x, y), sum(xp[i] for i in keep_x), sum(yp[j] for j in keep_y)
+        return wrong
+
+    subsets = lambda n: [c for r in range(1, n + 1) for c in itertools.combinations(range(n), r)]
+    branch = [Mistake("overwrote-branch", some_paths(kx, ky),
+                      "x is used three times (in sigma(x), in x + y and in the numerator) and y twice; each use "
+                      "sends back its own gradient and they must be added: `dx += ...`, not `dx = ...`, at every "
+                      "use after the first.")
+              for kx in subsets(3) for ky in subsets(2) if (len(kx), len(ky)) != (3, 2)]
+
+    def variant(**kw):
+        return lambda x, y: (lambda p: (_staged_f(x, y), sum(p[0]), sum(p[1])))(_staged_paths(x, y, **kw))
+
+    return branch + [
+        Mistake("sigmoid-derivative", variant(sigmoid_prime=lambda s: s),
+                "The sigmoid's local gradient is sigma(1 - sigma), not sigma: use `(1 - sigx) * sigx * dsigx`."),
+        Mistake("sign-flipped", variant(inv_sign=1.0),
+                "d(1/den)/dden = -1/den^2: the minus sign is missing, so every path through the denominator "
+                "points the wrong way."),
+    ]
+
+
+STAGED_MISTAKES = _staged_mistakes()
+
+
+def check_staged(staged_forward_backward, cases=None, hidden: bool = False) -> None:
+    """Check ``staged_forward_backward(x, y) -> (f, dx, dy)`` for f = (x + sigma(y)) / (sigma(x) + (x + y)^2).
+
+    x, y, f, dx, dy are floats. ``cases`` is a list of (x, y).
+    """
+    ex = Exercise("staged_forward_backward", hidden=hidden)
+    cases = cases or [(3.0, -4.0), (0.5, 1.5), (-1.0, 0.25)]
+    for i, (x, y) in enumerate(cases):
+        x, y = float(x), float(y)
+        case = ex.case(i, f"x = {x:g}, y = {y:g}")
+        result = ex.returned(ex.call(staged_forward_backward, x, y, what=f"{ex.name}({x:g}, {y:g})"
+                                     if not ex.hidden else f"{ex.name}(x, y)"),
+                             3, what="the function", names="(f, dx, dy)")
+        f = ex.scalar(result[0], what="f")
+        dx, dy = ex.scalar(result[1], what="dx"), ex.scalar(result[2], what="dy")
+        if not close(f, _staged_f(x, y)):
+            shown = ex.show(f" f = {f:.6g}, but (x + sigma(y)) / (sigma(x) + (x + y)^2) = {_staged_f(x, y):.6g}.")
+            ex.fail(f"the forward value is wrong ({case}).{shown}", "wrong-forward")
+        grad = numerical_gradient(lambda v: _staged_f(v[0], v[1]), np.array([x, y]))
+        ex.judge((f, dx, dy), (f, float(grad[0]), float(grad[1])), name="(f, dx, dy)", case=case,
+                 mistakes=STAGED_MISTAKES, args=(x, y), tol=1e-5,
+                 otherwise="Go backwards through the staged lines in reverse order: each line's gradient is "
+                           "upstream times its local gradient, added (+=) into the variable it came from.")
+    ex.passed(f"f and (dx, dy) match numerical derivatives on {ex.count(len(cases))}.")

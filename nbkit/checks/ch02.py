@@ -411,3 +411,78 @@ def check_score_jacobians(score_jacobians, cases=None, activation: str = "sigmoi
                mistakes=mistakes["ds_dx"])
     ex.passed(f"δ, ds/db = δ, ds/dW = δᵀxᵀ and ds/dx = δ W match numerical derivatives on "
            f"{ex.count(len(cases))} (f = {activation}).")
+
+
+# -- exercise: the softmax-cross-entropy gradient (P - Y) / N ----------------------------------
+
+def _mean_cross_entropy(scores: np.ndarray, y: np.ndarray) -> float:
+    """L = -(1/N) sum_n log softmax(scores_n)[y_n]; scores (N, C), y (N,) ints. Stable (log-sum-exp)."""
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return float(-np.mean(log_p[np.arange(len(y)), y]))
+
+
+def _softmax_rows(scores: np.ndarray) -> np.ndarray:
+    e = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _softmax_ce_mistakes(P: np.ndarray, y: np.ndarray) -> List[Mistake]:
+    """Classic wrong answers for dL/dscores, given the right probabilities P (N, C) and labels y (N,)."""
+    N, C = P.shape
+    Y = np.zeros_like(P)
+    Y[np.arange(N), y] = 1.0
+    wrong_index = P.copy()
+    wrong_index[:, y] -= 1.0                         # dscores[:, y] -= 1: every row, every label's column
+    return [
+        Mistake("scaled-by-batch", lambda: P - Y,
+                f"You have P − Y, the gradient of the *summed* loss. L is the mean over the N = {N} examples, "
+                f"so every entry is divided by N: dscores = (P − Y) / N."),
+        Mistake("sign-flipped", lambda: (Y - P) / N,
+                "The sign is flipped: L = −log p_y, so dL/dz = p − y (raising the true class's score lowers the "
+                "loss, so that entry must be negative). Use (P − Y) / N."),
+        Mistake("sign-flipped", lambda: Y - P,
+                "The sign is flipped and the division by N is missing: dL/dz = (P − Y) / N for the mean loss."),
+        Mistake("label-not-one-hot", lambda: (P - y[:, None]) / N,
+                "You subtracted the label index y itself. y holds class numbers; the formula needs the one-hot "
+                "Y with a 1 at column y_n of row n: `Y = np.zeros_like(P); Y[np.arange(N), y] = 1`."),
+        Mistake("label-not-one-hot", lambda: wrong_index / N if N > 1 else None,
+                "`dscores[:, y] -= 1` subtracts 1 in every row at every label's column. Index the pairs "
+                "(n, y_n) instead: `dscores[np.arange(N), y] -= 1`."),
+        Mistake("missing-label-term", lambda: P / N,
+                "Only P / N: the − Y term is missing. −log p_y has dL/dz_j = p_j − 1[j = y]: subtract 1 at each "
+                "row's true class."),
+    ]
+
+
+def check_softmax_ce_grad(softmax_ce_grad, cases=None, hidden: bool = False) -> None:
+    """Check ``softmax_ce_grad(scores, y) -> dscores``: the gradient of the mean softmax cross-entropy.
+
+    scores: (N, C) floats; y: (N,) integer labels in [0, C). dscores = (P - Y) / N, shape (N, C),
+    with P the row-wise softmax and Y the one-hot labels. A case is ``(scores, y)``; the default
+    cases include scores near 1000, where exp overflows unless each row's max is subtracted.
+    """
+    ex = Exercise("softmax_ce_grad", hidden=hidden)
+    if cases is None:
+        rng = np.random.default_rng(27)
+        cases = [(np.round(rng.standard_normal((4, 3)), 2), np.array([0, 2, 1, 2])),
+                 (np.array([[2.0, -1.0, 0.5, 0.0]]), np.array([3])),
+                 (np.array([[1000.0, 998.0, 990.0], [-5.0, 1000.0, 999.0]]), np.array([1, 2]))]
+    for i, (scores, y) in enumerate(cases):
+        scores, y = np.array(scores, dtype=float), np.array(y, dtype=int)
+        N, C = scores.shape
+        case = ex.case(i, f"N = {N}, C = {C}, scores = {format_array(scores)}, y = {y.tolist()}")
+        with np.errstate(all="ignore"):
+            answer = ex.call(softmax_ce_grad, scores.copy(), y.copy(),
+                             what=f"softmax_ce_grad(scores, y) for scores of shape {scores.shape}")
+        answer = ex.array(answer, what="dscores", shape=scores.shape)
+        if not np.all(np.isfinite(answer)):
+            ex.fail(f"dscores contains nan or inf ({case}). With scores as large as "
+                    f"{ex.show(f'{np.max(np.abs(scores)):g}') or 'these'}, np.exp overflows. Softmax does not change "
+                    f"when a constant is subtracted from a row, so compute np.exp(scores - scores.max(axis=1, "
+                    f"keepdims=True)).", "nan")
+        reference = numerical_gradient(lambda s: _mean_cross_entropy(s, y), scores.copy())
+        ex.judge(answer, reference, name="dscores", case=case, tol=1e-5,
+                 mistakes=_softmax_ce_mistakes(_softmax_rows(scores), y), batch_size=N,
+                 otherwise="dL/dz = p − y for one example; for the batch mean, (P − Y) / N.")
+    ex.passed(f"(P − Y) / N matches the numerical gradient of the mean cross-entropy on {ex.count(len(cases))}.")

@@ -123,10 +123,10 @@ def _score(W, b, u, x) -> float:
 
 
 SCORE_HINTS = {
-    "transposed": "ds/dW = delta^T x^T is (n x 1)(1 x m) = n x m, like W; x delta would be m x n.",
+    "transposed": "ds/dW = delta^T x^T is (m x 1)(1 x n) = m x n, like W; x delta would be n x m.",
     "row-vs-column": "delta = (u o f'(z))^T is a row (Jacobian form); the shape convention wants "
                      "ds/db = delta^T, a column like b.",
-    "wrong-shape": "With column vectors: W is n x m, x is m x 1, b, u and z are n x 1.",
+    "wrong-shape": "With column vectors: W is m x n, x is n x 1, b, u and z are m x 1.",
     "wrong-values": "delta = (u o sigmoid'(z))^T with sigmoid'(z) = sigmoid(z)(1 - sigmoid(z)); "
                     "ds/dW = delta^T x^T and ds/db = delta^T.",
 }
@@ -135,16 +135,16 @@ SCORE_HINTS = {
 def check_score_grads(score_grads, cases: Optional[Sequence] = None, hidden: bool = False) -> None:
     """Check ``score_grads(W, b, u, x) -> (dW, db)`` for s = u^T sigmoid(W x + b).
 
-    Shapes: W (n, m), b (n, 1), u (n, 1), x (m, 1); dW (n, m), db (n, 1).
-    A case is ``(n, m, seed)``.
+    Shapes: W (m, n), b (m, 1), u (m, 1), x (n, 1); dW (m, n), db (m, 1), as in notebook 02.
+    A case is ``(m, n, seed)``.
     """
     ex = Exercise("score_grads", hidden=hidden)
     cases = cases or [(3, 4, 0), (2, 5, 1)]
-    for i, (n, m, seed) in enumerate(cases):
-        case = _sizes(ex, i, n=n, m=m)
+    for i, (m, n, seed) in enumerate(cases):
+        case = _sizes(ex, i, m=m, n=n)
         rng = np.random.default_rng(seed)
-        W, b = rng.standard_normal((n, m)), rng.standard_normal((n, 1))
-        u, x = rng.standard_normal((n, 1)), rng.standard_normal((m, 1))
+        W, b = rng.standard_normal((m, n)), rng.standard_normal((m, 1))
+        u, x = rng.standard_normal((m, 1)), rng.standard_normal((n, 1))
         inputs = {"W": W, "b": b, "u": u, "x": x}
         before = snapshot(inputs)
         result = ex.returned(ex.call(score_grads, W, b, u, x, what="score_grads(W, b, u, x)"), 2,
@@ -155,7 +155,7 @@ def check_score_grads(score_grads, cases: Optional[Sequence] = None, hidden: boo
         for grad, ref, name in ((result[0], ref_dW, "dW"), (result[1], ref_db, "db")):
             ex.require(diagnose(grad, ref, name=name, inputs=inputs, snapshots=before, hints=SCORE_HINTS,
                                 show_values=not ex.hidden), case)
-    ex.passed(f"dW (n x m) and db (n x 1) are shaped like W and b and match numerical gradients "
+    ex.passed(f"dW (m x n) and db (m x 1) are shaped like W and b and match numerical gradients "
               f"on {ex.count(len(cases))}.")
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import pytest
 
 from .coursefiles import REPO
+from .expectations import assert_pictures_rendered
+from .student import mistake_then_fix
 
 pytestmark = pytest.mark.browser
 
@@ -50,3 +52,15 @@ def test_jacobian_explorer_redraws_when_a_slider_moves(version, executed_noteboo
         assert readout.inner_text() != value_before, f"{where}: the slider's readout did not move"
         assert len(after) == 1
         assert picture.screenshot() != shot_before, f"{where}: the picture looks the same"
+
+
+def test_vector_graph_renders_and_a_forgotten_batch_mean_is_named_then_fixed(solved):
+    graphs = [c for c in solved.snapshot() if c.type == "code" and "draw_chain(" in c.source]
+    assert graphs, "no cell draws the vector graph of s = u^T f(Wx + b)"
+    for cell in graphs:
+        assert_pictures_rendered(solved, cell, min_width=300, min_height=60)
+    failure = mistake_then_fix(
+        solved, "softmax_ce_grad", "softmax_ce_grad_tests",
+        correct_line="return (P - Y) / N", wrong_line="return P - Y",
+        exercise="softmax_ce_grad", diagnosis="scaled-by-batch")
+    assert "divided by N" in failure

@@ -32,3 +32,12 @@ def test_db_not_summed_over_the_batch_is_named_then_fixed(solved):
         wrong_line="db = dout",
         exercise="affine_backward", diagnosis="missing-batch-sum")
     assert "db" in failure
+
+
+def test_node_and_memory_pictures_render(solved):
+    pictures = [c for c in solved.snapshot() if c.type == "code"
+                and ("draw_chain(" in c.source or "draw_references(" in c.source)
+                and not c.source.lstrip().startswith(("from ", "import "))]
+    assert len(pictures) >= 3, f"{SOLUTION}: expected the MatMul, Repeat/Sum and memory pictures"
+    for cell in pictures:
+        assert_pictures_rendered(solved, cell, min_width=150, min_height=60)

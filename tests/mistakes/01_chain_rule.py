@@ -86,6 +86,12 @@ MISTAKES = {
     return grads
 '''),
     ],
+    "staged": [
+        ("overwrote-branch", swap(("dx += (1.0 - sigx) * sigx * dsigx", "dx = (1.0 - sigx) * sigx * dsigx"))),
+        ("overwrote-branch", swap(("dy += (1.0 - sigy) * sigy * dsigy", "dy = (1.0 - sigy) * sigy * dsigy"))),
+        ("sigmoid-derivative", swap(("(1.0 - sigx) * sigx * dsigx", "sigx * dsigx"), ("(1.0 - sigy) * sigy * dsigy", "sigy * dsigy"))),
+        ("sign-flipped", swap(("dden = (-1.0 / den ** 2) * dinvden", "dden = (1.0 / den ** 2) * dinvden"))),
+    ],
 }
 
 ALTERNATIVES = {
@@ -159,5 +165,13 @@ def backward_pass(graph, output):
         for parent, g in zip(node.inputs, down):
             grads[parent] = grads[parent] + g
     return {name: grads[name] for name in graph.nodes}
+''',
+    "staged": '''def staged_forward_backward(x, y):
+    # the quotient rule in one go, written as a loop-free closed form
+    s = lambda t: 1.0 / (1.0 + np.exp(-t))
+    num, den = x + s(y), s(x) + (x + y) ** 2
+    dnum_dx, dnum_dy = 1.0, s(y) * (1 - s(y))
+    dden_dx, dden_dy = s(x) * (1 - s(x)) + 2 * (x + y), 2 * (x + y)
+    return num / den, (dnum_dx * den - num * dden_dx) / den ** 2, (dnum_dy * den - num * dden_dy) / den ** 2
 ''',
 }

@@ -55,6 +55,12 @@ MISTAKES = {
         ("transposed", swap(("ds_dW = delta.T @ x.reshape(1, -1)", "ds_dW = x.reshape(-1, 1) @ delta"))),
         ("row-vs-column", swap(("ds_dx = delta @ W", "ds_dx = W.T @ delta.T"))),
     ],
+    "softmax_ce_grad": [
+        ("scaled-by-batch", swap(("return (P - Y) / N", "return P - Y"))),
+        ("sign-flipped", swap(("return (P - Y) / N", "return (Y - P) / N"))),
+        ("label-not-one-hot", swap(("Y[np.arange(N), y] = 1.0", "Y[:, y] = 1.0"))),
+        ("nan", swap(("P = np.exp(scores - scores.max(axis=1, keepdims=True))", "P = np.exp(scores)"))),
+    ],
 }
 
 ALTERNATIVES = {
@@ -88,6 +94,16 @@ ALTERNATIVES = {
     "squared_norm_grads": '''def squared_norm_grads(W, x):
     q = W @ x
     return float(np.sum(q ** 2)), 2 * q[:, None] * x[None, :], 2 * (W.T @ W) @ x
+''',
+    "softmax_ce_grad": '''def softmax_ce_grad(scores, y):
+    # CS231n's form: start from the probabilities, subtract 1 at each true class, divide by N
+    N = scores.shape[0]
+    exp_scores = np.exp(scores - np.max(scores, axis=1, keepdims=True))
+    probs = exp_scores / np.sum(exp_scores, axis=1, keepdims=True)
+    dscores = probs
+    dscores[range(N), y] -= 1
+    dscores /= N
+    return dscores
 ''',
     "score_jacobians": '''def score_jacobians(W, b, u, x, f, f_prime):
     z = W @ x + b

@@ -12,7 +12,7 @@ from nbkit.feedback import CheckFailed, fail
 _NBKIT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def _learner_frames(exc: BaseException) -> str:
+def learner_frames(exc: BaseException) -> str:
     """The traceback lines that point into the learner's notebook, not into nbkit."""
     frames = traceback.extract_tb(exc.__traceback__)
     own = [f for f in frames if not os.path.abspath(f.filename).startswith(_NBKIT_DIR)]
@@ -49,7 +49,7 @@ def call(fn: Callable, *args, what: str, exercise: str, hint: Optional[Callable]
         known = hint(exc) if hint else None
         if known:
             fail(known[0], diagnosis=known[1], exercise=exercise)
-        where = _learner_frames(exc)
+        where = learner_frames(exc)
         fail(
             f"{what} raised {type(exc).__name__}: {exc}\n{where}".rstrip(),
             diagnosis="raised-" + type(exc).__name__, exercise=exercise,

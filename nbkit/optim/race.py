@@ -21,7 +21,7 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from nbkit.checks.runner import _learner_frames
+from nbkit.checks.runner import learner_frames
 from nbkit.feedback import NotReady
 
 from .surfaces import Surface, surface as _surface
@@ -54,7 +54,7 @@ def _call_learner(fn, *args, what: str):
         raise NotReady(f"{what} is not written yet (it raises NotImplementedError): finish that exercise, "
                        f"run its cell, then run this one again.") from exc
     except Exception as exc:  # the learner's code crashed: say where, in their code
-        where = _learner_frames(exc)
+        where = learner_frames(exc)
         raise RuleFailed(f"{what} raised {type(exc).__name__}: {exc}\n{where}".rstrip()) from exc
 
 

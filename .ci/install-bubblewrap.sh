@@ -15,20 +15,8 @@ if ! command -v apt-get >/dev/null 2>&1; then
     echo "  bubblewrap package (Debian/Ubuntu: bubblewrap, Fedora: bubblewrap)." >&2
     exit 1
 fi
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then
-        SUDO="sudo"
-    else
-        echo "install-bubblewrap: bwrap is missing; installing it needs root (or sudo)." >&2
-        echo "  Run as root:  apt-get update && apt-get install -y bubblewrap" >&2
-        exit 1
-    fi
-fi
+. "$(dirname "$0")/apt.sh"
+need_root install-bubblewrap "apt-get update && apt-get install -y bubblewrap"
 echo "install-bubblewrap: bwrap is missing; installing Debian's bubblewrap package..."
-export DEBIAN_FRONTEND=noninteractive
-if ! $SUDO apt-get update -q || ! $SUDO apt-get install -y -q --no-install-recommends bubblewrap; then
-    echo "install-bubblewrap: apt-get could not install bubblewrap (see above)." >&2
-    exit 1
-fi
+apt_install install-bubblewrap bubblewrap || exit 1
 echo "install-bubblewrap: installed $(bwrap --version)"

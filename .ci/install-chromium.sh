@@ -30,25 +30,11 @@ if ! command -v apt-get >/dev/null 2>&1; then
     exit 1
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then
-        SUDO="sudo"
-    else
-        echo "install-chromium: $CHROMIUM is missing; installing it needs root (or sudo), and neither is available." >&2
-        echo "  Run as root:  apt-get update && apt-get install -y chromium" >&2
-        exit 1
-    fi
-fi
+. "$(dirname "$0")/apt.sh"
+need_root install-chromium "apt-get update && apt-get install -y chromium"
 
 echo "install-chromium: $CHROMIUM is missing; installing Debian's chromium package (about 500 MB, under a minute)..."
-export DEBIAN_FRONTEND=noninteractive
-if ! $SUDO apt-get update -q; then
-    echo "install-chromium: 'apt-get update' failed (see above); cannot install chromium." >&2
-    exit 1
-fi
-if ! $SUDO apt-get install -y -q --no-install-recommends chromium; then
-    echo "install-chromium: 'apt-get install chromium' failed (see above)." >&2
+if ! apt_install install-chromium chromium; then
     echo "  On Ubuntu the chromium package is a snap stub; install a Chromium build by other means" >&2
     echo "  and point CHROMIUM at it." >&2
     exit 1

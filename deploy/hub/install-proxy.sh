@@ -10,16 +10,8 @@ if command -v configurable-http-proxy >/dev/null 2>&1; then
     exit 0
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then
-        SUDO="sudo"
-    else
-        echo "install-proxy: configurable-http-proxy is missing and installing it needs root (or sudo)." >&2
-        echo "  Run as root:  npm install -g configurable-http-proxy" >&2
-        exit 1
-    fi
-fi
+. "$(dirname "$0")/../../.ci/apt.sh"
+need_root install-proxy "npm install -g configurable-http-proxy"
 
 if ! command -v npm >/dev/null 2>&1; then
     if ! command -v apt-get >/dev/null 2>&1; then
@@ -28,11 +20,7 @@ if ! command -v npm >/dev/null 2>&1; then
         exit 1
     fi
     echo "install-proxy: installing Node.js and npm from the distribution..."
-    export DEBIAN_FRONTEND=noninteractive
-    $SUDO apt-get update -q && $SUDO apt-get install -y -q --no-install-recommends nodejs npm || {
-        echo "install-proxy: 'apt-get install nodejs npm' failed (see above)." >&2
-        exit 1
-    }
+    apt_install install-proxy nodejs npm || exit 1
 fi
 
 echo "install-proxy: npm install -g configurable-http-proxy"

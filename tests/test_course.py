@@ -138,45 +138,46 @@ def _nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
     return proc
 
 
-@pytest.fixture(scope="module")
-def graded_course(tmp_path_factory):
-    """A temporary nbgrader course with submissions: the release with every answer filled in, the
-    untouched release, and one submission per exercise with only that exercise left unanswered.
-    Autograded once, with plain nbgrader."""
-    course = tmp_path_factory.mktemp("course")
+def graded_course(course: Path, name: str):
+    """A temporary nbgrader course for one notebook with submissions: the release with every answer
+    filled in, the untouched release, and one submission per exercise with only that exercise left
+    unanswered. Autograded once, with plain nbgrader (one notebook per test, so that pytest-xdist
+    can spread the notebooks over the cores)."""
+    course.mkdir()
     shutil.copy2(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
-    shutil.copytree(ROOT / "solutions", course / "solutions")
-    _nbgrader(course, "generate_assignment", "*", "--force")  # records assignments and cells in the gradebook
+    shutil.copytree(ROOT / "solutions" / name, course / "solutions" / name)
+    _nbgrader(course, "generate_assignment", name, "--force")  # records the assignment and its cells in the gradebook
 
-    expected = {}  # (student, assignment) -> {grade_id: expected score}
-    for name in ASSIGNMENTS:
-        release = nbformat.read(release_notebook(ROOT, name), as_version=4)
-        answers = reference_answers(ROOT, name)
-        found = exercises(release)
-        full = {ex.test_id: ex.points for ex in found}
+    expected = {}  # student -> {grade_id: expected score}
+    release = nbformat.read(release_notebook(ROOT, name), as_version=4)
+    answers = reference_answers(ROOT, name)
+    found = exercises(release)
+    full = {ex.test_id: ex.points for ex in found}
 
-        # The release with every answer filled in, as a student would submit it.
-        submit(course, "solution", name, build_submission(release, answers))
-        expected[("solution", name)] = dict(full)
-        submit(course, "release", name, release)
-        expected[("release", name)] = {gid: 0.0 for gid in full}
-        for k, ex in enumerate(found):  # every answer but this exercise's
-            others = {gid: code for gid, code in answers.items() if gid not in ex.solution_ids}
-            submit(course, f"broken{k:02d}", name, build_submission(release, others))
-            expected[(f"broken{k:02d}", name)] = dict(full, **{ex.test_id: 0.0})
+    # The release with every answer filled in, as a student would submit it.
+    submit(course, "solution", name, build_submission(release, answers))
+    expected["solution"] = dict(full)
+    submit(course, "release", name, release)
+    expected["release"] = {gid: 0.0 for gid in full}
+    for k, ex in enumerate(found):  # every answer but this exercise's
+        others = {gid: code for gid, code in answers.items() if gid not in ex.solution_ids}
+        submit(course, f"broken{k:02d}", name, build_submission(release, others))
+        expected[f"broken{k:02d}"] = dict(full, **{ex.test_id: 0.0})
 
-    _nbgrader(course, "autograde", "*", "--create", "--force")
-    return course, expected
+    _nbgrader(course, "autograde", name, "--create", "--force")
+    return expected
 
 
 @pytest.mark.slow
-def test_autograde_round_trip(graded_course):
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_autograde_round_trip(name, tmp_path):
     from nbgrader.api import Gradebook
 
-    course, expected = graded_course
+    course = tmp_path / "course"
+    expected = graded_course(course, name)
     wrong = []
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        for (student, name), want in sorted(expected.items()):
+        for student, want in sorted(expected.items()):
             submission = gb.find_submission(name, student)
             got = {g.name: float(g.score) for g in submission.notebooks[0].grades if g.auto_score is not None}
             for gid, score in want.items():

@@ -132,7 +132,7 @@ def _defaults_and_rest(ex, rule, name, shape=(2, 3)):
             ex.fail(f"{name} should keep its state in config['{key}'] (CS231n's key), created on the first "
                     "call; the returned config has no such key, so the next call cannot continue from it.",
                     "config-not-updated")
-    if not close(next_w, w):
+    if np.all(np.isfinite(next_w)) and not close(next_w, w):   # NaN: left to the steps, which name it
         ex.fail(f"a zero gradient from rest (no velocity, empty caches) must leave w unchanged, but {name} "
                 "moved it. Nothing pushes the weights when dw = 0.", "moved-at-rest")
 
@@ -391,6 +391,11 @@ def check_rmsprop(rmsprop, cases: Optional[Sequence] = None, hidden: bool = Fals
 # -------------------------------------------------------------------------------- Adam
 
 def _adam_oracle(w0, G, c, _, t_shift=0, correct=True, eps_inside=False):
+    with np.errstate(divide="ignore", invalid="ignore"):    # t = 0 (advanced late) divides by 1 - beta**0 = 0
+        return _adam_path(w0, G, c, t_shift, correct, eps_inside)
+
+
+def _adam_path(w0, G, c, t_shift, correct, eps_inside):
     b1, b2, lr, eps = c["beta1"], c["beta2"], c["learning_rate"], c["epsilon"]
     m = _ewma(c.get("m", np.zeros_like(w0)), G, b1)
     v = _ewma(c.get("v", np.zeros_like(w0)), G ** 2, b2)
@@ -406,8 +411,7 @@ ADAM_MISTAKES = [
     Mistake("no-bias-correction", lambda w0, G, c, f: _adam_oracle(w0, G, c, f, correct=False)[0],
             "There is no bias correction: m and v start at 0, so early on they are far too small "
             "(m is (1 - beta1) dw after one step). Divide by (1 - beta1**t) and (1 - beta2**t)."),
-    Mistake("t-after-use", lambda w0, G, c, f: _adam_oracle(w0, G, c, f, t_shift=-1)[0]
-            if c.get("t", 0) > 0 else None,
+    Mistake("t-after-use", lambda w0, G, c, f: _adam_oracle(w0, G, c, f, t_shift=-1)[0],
             "t was advanced after it was used: the correction of step 1 used t = 0. Advance first, "
             "config['t'] += 1, then divide by (1 - beta1**t) and (1 - beta2**t)."),
     Mistake("eps-inside-sqrt", lambda w0, G, c, f: _adam_oracle(w0, G, c, f, eps_inside=True)[0],

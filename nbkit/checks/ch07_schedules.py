@@ -36,7 +36,8 @@ def _per_epoch(rates, want):
     """True when the rate is held flat for runs of steps where the formula decays at every step."""
     decaying = np.diff(want) < -1e-12 * np.abs(want[:-1])
     held = np.isclose(np.diff(rates), 0.0, atol=1e-15, rtol=0)
-    return bool(np.sum(decaying & held) >= 2 and np.any(np.diff(rates) < 0))
+    both = decaying & held       # two such steps in a row: a step decay's formula decays at isolated steps only
+    return bool(np.any(both[1:] & both[:-1]) and np.any(np.diff(rates) < 0))
 
 
 PER_EPOCH = ("The rate stays the same for several steps in a row, then drops: it changes once per epoch (or "

@@ -104,15 +104,15 @@ def _ewma(init, values, decay):
 
 def _first_step(mistakes):
     """The catalogue judged on the first step alone (a slip of one step shows there already)."""
-    return [Mistake(m.tag, (lambda *a, f=m.wrong: f(*a)[:1]), m.why) for m in mistakes]
+    return [Mistake(m.tag, (lambda *a, f=m.wrong: f(*a)[0]), m.why) for m in mistakes]
 
 
 def _judge(ex, path, want, case, mistakes, args, otherwise):
     """Step 1 first (its message is short), then the whole trajectory (state carried between calls)."""
-    ex.judge(path[:1], want[:1], name="next_w after the first step", case=case, mistakes=_first_step(mistakes),
+    ex.judge(path[0], want[0], name="next_w after the first step", case=case, mistakes=_first_step(mistakes),
              args=args, shapes=False, otherwise=otherwise)
-    ex.judge(path, want, name=f"the weights after steps 1..{len(want)}, each call given the config the "
-             "previous one returned", case=case, mistakes=mistakes, args=args, shapes=False,
+    ex.judge(path, want, name=f"the path of weights over {len(want)} steps (each call given the config the "
+             "previous call returned)", case=case, mistakes=mistakes, args=args, shapes=False,
              otherwise=otherwise + " Keep the rule's state in config so that the next call continues from it.")
 
 

@@ -56,7 +56,7 @@ def _check_schedule(name, schedule, cases, hidden, formula, mistakes, otherwise)
         want = formula(t, **settings)
         if _per_epoch(rates, want):
             ex.fail(f"{name} is wrong ({case}). {PER_EPOCH}", "schedule-per-epoch")
-        ex.judge(rates, want, name=f"the rates at t = 0..{T - 1}", case=case, mistakes=mistakes,
+        ex.judge(rates, want, name=f"the schedule over t = 0..{T - 1}", case=case, mistakes=mistakes,
                  args=(t, settings), shapes=False, otherwise=otherwise)
     ex.passed(f"the rate at every step t = 0..{T - 1} follows the formula on {ex.count(len(cases))}.")
 

@@ -395,3 +395,17 @@ def test_unwritten_and_non_functions(rejects):
     rejects(ch07.check_adam, stub, diagnosis="not-implemented")
     rejects(ch07.check_sgd, 0.01, diagnosis="not-a-function")
     rejects(chs.check_step_decay, "step", diagnosis="not-a-function")
+
+
+@pytest.mark.parametrize("half", ["m", "v"])
+def test_adam_with_one_moment_uncorrected_is_named(half, rejects):
+    def adam_half(w, dw, config=None):
+        config = _defaults(config, learning_rate=1e-3, beta1=0.9, beta2=0.999, epsilon=1e-8, t=0)
+        config["t"] += 1
+        t, b1, b2 = config["t"], config["beta1"], config["beta2"]
+        config["m"] = b1 * config.get("m", np.zeros_like(w)) + (1 - b1) * dw
+        config["v"] = b2 * config.get("v", np.zeros_like(w)) + (1 - b2) * dw ** 2
+        m_hat = config["m"] if half == "m" else config["m"] / (1 - b1 ** t)
+        v_hat = config["v"] if half == "v" else config["v"] / (1 - b2 ** t)
+        return w - config["learning_rate"] * m_hat / (np.sqrt(v_hat) + config["epsilon"]), config
+    rejects(ch07.check_adam, adam_half, diagnosis="no-bias-correction", says=(f"{half} is not bias-corrected",))

@@ -401,8 +401,8 @@ def _adam_path(w0, G, c, t_shift, correct, eps_inside):
     v = _ewma(c.get("v", np.zeros_like(w0)), G ** 2, b2)
     t = c.get("t", 0) + np.arange(1, len(G) + 1) + t_shift      # t advanced before use: 1, 2, ...
     shape = (-1,) + (1,) * w0.ndim
-    mh = m / (1 - b1 ** t).reshape(shape) if correct else m
-    vh = v / (1 - b2 ** t).reshape(shape) if correct else v
+    mh = m / (1 - b1 ** t).reshape(shape) if correct in (True, "m") else m
+    vh = v / (1 - b2 ** t).reshape(shape) if correct in (True, "v") else v
     root = np.sqrt(vh + eps) if eps_inside else np.sqrt(vh) + eps
     return w0 - np.cumsum(lr * mh / root, axis=0), {"m": m[-1], "v": v[-1], "t": t[-1] - t_shift}
 
@@ -411,6 +411,12 @@ ADAM_MISTAKES = [
     Mistake("no-bias-correction", lambda w0, G, c, f: _adam_oracle(w0, G, c, f, correct=False)[0],
             "There is no bias correction: m and v start at 0, so early on they are far too small "
             "(m is (1 - beta1) dw after one step). Divide by (1 - beta1**t) and (1 - beta2**t)."),
+    Mistake("no-bias-correction", lambda w0, G, c, f: _adam_oracle(w0, G, c, f, correct="v")[0],
+            "m is not bias-corrected (v is): after one step m = (1 - beta1) dw, a tenth of the gradient, so the "
+            "first steps are far too small. Divide m by (1 - beta1**t) as you divide v by (1 - beta2**t)."),
+    Mistake("no-bias-correction", lambda w0, G, c, f: _adam_oracle(w0, G, c, f, correct="m")[0],
+            "v is not bias-corrected (m is): after one step v = (1 - beta2) dw**2, so sqrt(v) is far too small "
+            "and the first steps far too large. Divide v by (1 - beta2**t) as you divide m by (1 - beta1**t)."),
     Mistake("t-after-use", lambda w0, G, c, f: _adam_oracle(w0, G, c, f, t_shift=-1)[0],
             "t was advanced after it was used: the correction of step 1 used t = 0. Advance first, "
             "config['t'] += 1, then divide by (1 - beta1**t) and (1 - beta2**t)."),

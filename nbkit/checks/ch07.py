@@ -1,20 +1,17 @@
 """Checks for notebook 07: update rules in CS231n's ``optim.py`` interface.
 
-Every rule is ``rule(w, dw, config=None) -> (next_w, config)``. A check runs the learner's
-rule for a few steps on seeded cases, handing back the config it returned (as CS231n's
-``Solver`` does), and compares the weights after every step with an oracle written as the
-*definition* of the rule over the whole gradient history, not as a step function: the
-velocity is the discounted sum of past gradients, RMSProp's cache and Adam's moments are
-exponentially weighted sums of g² and g, AdaGrad's cache the plain sum, and Nesterov's
-iterate is compared with the look-ahead form (the gradient taken at w + mu v). So a rule
-that forgets its state between calls, resets its cache or advances t late gives another
-trajectory, which the mistake catalogue of the exercise names.
+Every rule is ``rule(w, dw, config=None) -> (next_w, config)``. A check runs the learner's rule
+for a few steps on seeded cases, handing back the config it returned (as CS231n's ``Solver``
+does), and compares the weights after every step with the rule's *definition* over the whole
+gradient history, not a step function: the velocity is a discounted sum of past gradients,
+RMSProp's cache and Adam's moments exponentially weighted sums, AdaGrad's cache a plain sum, and
+Nesterov's iterate the look-ahead form's (gradient at theta + mu v). A rule that forgets its
+state, resets its cache or advances t late gives another path, which the catalogue names.
 
-Cases: ``(shape, seed, settings)`` with ``settings`` a dict of config keys (hyperparameters
-and optionally initial state). Hidden test cells may also pass ``published=(w, dw, config,
-expected_next_w, expected_state)``: one call with CS231n's published values. With
-``hidden=True`` messages name a case by number and show no values. The schedules'
-checks are in :mod:`nbkit.checks.ch07_schedules`.
+Cases: ``(shape, seed, settings)``, settings a dict of config keys (hyperparameters, initial
+state). Hidden cells may pass ``published=(w, dw, config, expected_next_w, expected_state)``
+(CS231n's published values). ``hidden=True``: cases by number, no values. Schedules:
+:mod:`nbkit.checks.ch07_schedules`.
 """
 from __future__ import annotations
 
@@ -30,8 +27,7 @@ __all__ = ["check_sgd", "check_sgd_momentum", "check_nesterov_momentum", "check_
 
 STEPS = 4  # steps per case: enough for state carried (or not) between calls to show
 
-# CS231n's defaults (config.setdefault), stated in the notebook's docstrings.
-DEFAULTS = {
+DEFAULTS = {  # CS231n's defaults (config.setdefault), stated in the notebook's docstrings
     "sgd": {"learning_rate": 1e-2},
     "sgd_momentum": {"learning_rate": 1e-2, "momentum": 0.9},
     "nesterov_momentum": {"learning_rate": 1e-2, "momentum": 0.9},
@@ -71,10 +67,7 @@ def _call_rule(ex, rule, w, dw, config, what):
 
 
 def trajectory(ex, rule, w0, grads, config, what, grad_fn: Optional[Callable] = None):
-    """Weights after each step (K, *shape), and the last config, handing each config back.
-
-    ``grad_fn(w)`` (when given) makes the gradient depend on the point, as in training.
-    """
+    """Weights after each step (K, *shape) and the last config; ``grad_fn(w)``, if given, is the gradient."""
     w, config, path = w0.copy(), copy.deepcopy(config), []
     for k in range(len(grads)):
         dw = grad_fn(w) if grad_fn is not None else grads[k]
@@ -94,12 +87,9 @@ def _simulate(step, w0, grads, config, grad_fn=None):
 
 def _ewma(init, values, decay):
     """decay^k init + (1 - decay) sum_j decay^(k-1-j) values_j, for k = 1..K: (K, *shape)."""
-    out, acc = [], np.asarray(init, dtype=float)
-    weights = decay ** np.arange(len(values))
-    for k in range(1, len(values) + 1):
-        acc_k = decay ** k * init + (1 - decay) * np.tensordot(weights[:k][::-1], values[:k], axes=1)
-        out.append(acc_k)
-    return np.array(out) if out else acc[None]
+    weights = decay ** np.arange(len(values))   # weights[:k][::-1] pairs decay^(k-1-j) with values_j
+    return np.array([decay ** k * init + (1 - decay) * np.tensordot(weights[:k][::-1], values[:k], axes=1)
+                     for k in range(1, len(values) + 1)])
 
 
 def _first_step(mistakes):
@@ -431,11 +421,10 @@ ADAM_MISTAKES = [
 
 def _adam_fresh_path(w0, G, c):
     """Weights when each call restarts from the given m, v and t (state never stored)."""
-    w, path = w0, []
+    path = [w0]
     for k in range(len(G)):
-        w = _adam_oracle(w, G[k:k + 1], c, None)[0][0]
-        path.append(w)
-    return np.array(path)
+        path.append(_adam_oracle(path[-1], G[k:k + 1], c, None)[0][0])
+    return np.array(path[1:])
 
 
 def check_adam(adam, cases: Optional[Sequence] = None, hidden: bool = False, published=None) -> None:

@@ -22,7 +22,7 @@ MISTAKES = {
                                'v = config["momentum"] * v + config["learning_rate"] * dw'))),
         ("averaged-convention", swap(('v = config["momentum"] * v - config["learning_rate"] * dw',
                                       'v = config["momentum"] * v + (1 - config["momentum"]) * dw'),
-                                     ("    next_w = w + v\n", "    next_w = w - config[\"learning_rate\"] * v\n"))),
+                                     ("next_w = w + v  ", "next_w = w - config[\"learning_rate\"] * v  "))),
     ],
     "nesterov_momentum": [
         ("nesterov-is-momentum", swap(("next_w = w - mu * v_prev + (1 + mu) * v", "next_w = w + v"))),

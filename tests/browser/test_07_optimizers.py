@@ -67,8 +67,8 @@ def test_race_widget_redraws_when_the_learning_rate_slider_moves(version, execut
         assert readout.inner_text() != value_before, f"{where}: the learning-rate readout did not move"
         assert len(after) == 1
         assert picture.screenshot() != shot_before, f"{where}: the picture looks the same"
-            notebook.page.wait_for_function("([el, old]) => el.innerText !== old",
-                                            arg=[status.element_handle(), status_before], timeout=30_000)
+        notebook.page.wait_for_function("([el, old]) => el.innerText !== old",
+                                        arg=[status.element_handle(), status_before], timeout=30_000)
 
 
 def test_races_schedules_and_ner_figures_render(solved):

@@ -84,4 +84,4 @@ def test_adam_without_bias_correction_is_named_then_fixed(solved):
         correct_line='m_hat = config["m"] / (1 - b1 ** t)',
         wrong_line='m_hat = config["m"]',
         exercise="adam", diagnosis="no-bias-correction")
-    assert "bias correction" in failure
+    assert "m is not bias-corrected" in failure

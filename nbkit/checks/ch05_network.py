@@ -290,8 +290,8 @@ def _dropout_training(ex: Exercise, dropout_forward, p, seed: int, case: str) ->
         if abs(fraction - (1 - p)) <= 0.02:
             ex.fail(f"about a fraction 1 - p of the units is kept ({case}); p is the KEEP probability: keep a "
                     f"unit where rng.random(x.shape) < p.", "keep-drop-swapped")
-        ex.fail(f"a fraction {fraction:.3f} of the units is kept ({case}); it should be about p. Keep a unit "
-                f"where rng.random(x.shape) < p.", "wrong-forward")
+        ex.fail(f"a fraction{ex.show(f' {fraction:.3f}')} of the units is kept ({case}); it should be about p. "
+                f"Keep a unit where rng.random(x.shape) < p.", "wrong-forward")
 
 
 def _dropout_backward(ex: Exercise, dropout_forward, dropout_backward, x, p, seed: int, case: str) -> None:

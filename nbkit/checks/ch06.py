@@ -168,9 +168,9 @@ def check_layer_shapes(layer_shapes, cases: Optional[Sequence] = None, hidden: b
                 continue
             n = d * window
             if name == "x" and shape in ((d,), (d, window), (window, d)):
-                ex.fail(f"x is wrong ({case}): x is the *concatenation* of the {window} word vectors of "
-                        f"the window, each of length d, so it is one vector of length {window} × d"
-                        + ex.show(f" = {n}") + ".", "forgot-concatenation")
+                ex.fail(f"x is wrong ({case}): x is the *concatenation* of the {'' if ex.hidden else f'{window} '}word vectors of "
+                        f"the window, each of length d, so it is one vector of length "
+                        f"{'window' if ex.hidden else window} × d" + ex.show(f" = {n}") + ".", "forgot-concatenation")
             if name in ("W", "U") and shape == tuple(reversed(want[name])) and len(shape) == 2:
                 rows = "the hidden units" if name == "W" else "the classes"
                 ex.fail(f"{name} is transposed ({case}): {name} maps its input to {rows}, so it has one "

@@ -174,23 +174,24 @@ def _epoch_visits(ex: Exercise, seen: list, steps: list, mismatched: list, N: in
                 "windows[idx], labels[idx]) and then step(params, grads).", "wrong-values")
     if sorted(flat) != list(range(N)):
         if len(flat) == (N // B) * B and len(set(flat)) == len(flat) and N % B:
-            ex.fail(f"the last, smaller batch was dropped ({case}): {N - len(flat)} windows were "
+            ex.fail(f"the last, smaller batch was dropped ({case}): {'some' if ex.hidden else N - len(flat)} windows were "
                     "never trained on. Loop with range(0, N, batch_size); the last slice is "
                     "simply shorter.", "dropped-last-batch")
-        ex.fail(f"an epoch must visit every window exactly once ({case}); yours visited "
-                f"{len(flat)} windows, {len(set(flat))} different.", "wrong-values")
+        ex.fail(f"an epoch must visit every window exactly once ({case})"
+                + ex.show(f"; yours visited {len(flat)} windows, {len(set(flat))} different") + ".", "wrong-values")
     if mismatched:
         ex.fail(f"a minibatch's labels do not belong to its windows ({case}): index windows and "
                 "labels with the same indices, windows[idx] and labels[idx].", "wrong-values")
     if any(len(b) > B for b in seen):
-        ex.fail(f"a batch had more than batch_size={B} windows ({case}).", "wrong-values")
+        ex.fail(f"a batch had more than batch_size{ex.show(f'={B}')} windows ({case}).", "wrong-values")
     if N > 3 and flat == list(range(N)):
         ex.fail("the windows are visited in the same order every epoch: shuffle them first, "
                 "e.g. order = rng.permutation(N), so that batches differ from epoch to epoch "
                 "(and a sorted corpus does not feed one type at a time).", "not-shuffled")
     if len(steps) != len(seen):
-        ex.fail(f"step was called {len(steps)} times for {len(seen)} minibatches ({case}): "
-                "take one step after every minibatch, right after its gradients.", "one-step-per-epoch")
+        ex.fail(ex.show(f"step was called {len(steps)} times for {len(seen)} minibatches ({case}): ")
+                + (f"step was not called once per minibatch ({case}): " if ex.hidden else "")
+                + "take one step after every minibatch, right after its gradients.", "one-step-per-epoch")
     if steps != list(range(1, len(seen) + 1)):
         ex.fail("each step must come right after its minibatch's gradients.", "one-step-per-epoch")
 

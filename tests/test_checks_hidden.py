@@ -16,6 +16,7 @@ import re
 import numpy as np
 import pytest
 
+from learner_gates import make_gate
 from nbkit.checks import ch01, ch02, ch03, ch04, ch05, ch06
 
 DECIMAL = re.compile(r"\d\.\d")
@@ -24,17 +25,6 @@ MODULES = (ch01, ch02, ch03, ch04, ch05, ch06)
 
 def sig(z):
     return 1 / (1 + np.exp(-z))
-
-
-def gate(forward, backward):
-    class Gate:
-        def forward(self, x, y):
-            self.x, self.y = x, y
-            return forward(x, y)
-
-        def backward(self, upstream):
-            return backward(self.x, self.y, upstream)
-    return Gate
 
 
 class CopyOff:
@@ -247,11 +237,11 @@ def gradcheck_on_a_copy(loss_and_grads, params, windows, labels):
 RNG = np.random.default_rng(99)
 X2 = RNG.uniform(-1, 1, (2, 3))
 HIDDEN = {  # check name -> (check, wrong answer(s), hidden cases)
-    "ch01.check_add_gate": (ch01.check_add_gate, (gate(lambda x, y: x + y, lambda x, y, u: (1.5 * u, u)),),
+    "ch01.check_add_gate": (ch01.check_add_gate, (make_gate(lambda x, y: x + y, lambda x, y, u: (1.5 * u, u)),),
                        [(0.37, -1.25, 3.5)]),
-    "ch01.check_mul_gate": (ch01.check_mul_gate, (gate(lambda x, y: x * y, lambda x, y, u: (1.5 * u * y, u * x)),),
+    "ch01.check_mul_gate": (ch01.check_mul_gate, (make_gate(lambda x, y: x * y, lambda x, y, u: (1.5 * u * y, u * x)),),
                        [(0.37, -1.25, 3.5)]),
-    "ch01.check_max_gate": (ch01.check_max_gate, (gate(max, lambda x, y, u: (1.5 * u, 0.0) if x > y else (0.0, 1.5 * u)),),
+    "ch01.check_max_gate": (ch01.check_max_gate, (make_gate(max, lambda x, y, u: (1.5 * u, 0.0) if x > y else (0.0, 1.5 * u)),),
                        [(0.37, -1.25, 3.5)]),
     "ch01.check_copy_gate": (ch01.check_copy_gate, (CopyOff,), [(0.37, 1.25, -3.5)]),
     "ch01.check_neuron": (ch01.check_neuron, (lambda w, x: (0.25, np.ones(3) * 0.37, np.ones(2) * 0.37),),

@@ -72,7 +72,13 @@ class Staleness:
     def up_to_date(self) -> bool:
         return not (self.changed or self.missing or self.extra)
 
-    def lines(self) -> List[str]:
+    def lines(self, *, built: bool = False) -> List[str]:
+        """One line per file: what is out of date (``nbkit build --check``), or, with ``built``,
+        what a build just did to it (updated, added, removed)."""
+        if built:
+            return ([f"updated: {RELEASE_DIR}/{p}" for p in self.changed]
+                    + [f"added:   {RELEASE_DIR}/{p}" for p in self.missing]
+                    + [f"removed: {RELEASE_DIR}/{p} (no source in {SOURCE_DIR}/)" for p in self.extra])
         return ([f"stale:   {RELEASE_DIR}/{p}" for p in self.changed]
                 + [f"missing: {RELEASE_DIR}/{p}" for p in self.missing]
                 + [f"extra:   {RELEASE_DIR}/{p} (no source in {SOURCE_DIR}/)" for p in self.extra])

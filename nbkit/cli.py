@@ -43,7 +43,7 @@ def cmd_build(args) -> int:
     built = len(args.names) if args.names else len(assignments(course))
     print(f"built notebooks/ from solutions/ with nbgrader: {built} assignment{'s' if built != 1 else ''}, "
           f"{len(changed)} file(s) changed.")
-    for line in diff.lines():
+    for line in diff.lines(built=True):
         print("  " + line)
     return 0
 

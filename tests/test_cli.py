@@ -41,6 +41,8 @@ def test_build_check_names_stale_notebooks_and_build_repairs_them(course):
 
     built = nbkit("build", cwd=course)
     assert built.returncode == 0, built.stderr
+    assert f"updated: notebooks/{NB01}/{NB01}.ipynb" in built.stdout    # what the build did, not "stale"
+    assert "added:   notebooks/02_new/02_new.ipynb" in built.stdout and "stale" not in built.stdout
     assert nbkit("build", "--check", cwd=course).returncode == 0
     assert "A new paragraph" in (course / "notebooks" / NB01 / f"{NB01}.ipynb").read_text()
 

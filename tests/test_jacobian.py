@@ -19,15 +19,12 @@ from nbkit.jacobian import (
     is_constant_jacobian,
     jacobian_shape,
     numerical_jacobian,
-    relu_jacobian,
     sigmoid,
-    sigmoid_jacobian,
     softmax,
     softmax_jacobian,
     squared_norm_jacobian,
     squared_norm_of_product_grads,
     standard_map,
-    tanh_jacobian,
     to_denominator_layout,
     to_numerator_layout,
 )
@@ -61,7 +58,7 @@ def test_rows_agree_with_gradcheck_numerical_gradient():
         assert rel_error(J[i], row) < 1e-8
 
 
-@pytest.mark.parametrize("key", STANDARD_MAP_KEYS)
+@pytest.mark.parametrize("key", [key for key in STANDARD_MAP_KEYS if standard_map(key).jacobian is not None])
 def test_numerical_matches_analytic_for_every_standard_map(key):
     rng = np.random.default_rng(42)
     for n in (1, 3, 5):
@@ -236,13 +233,21 @@ def test_as_tensor_and_as_matrix_round_trip_and_check_shapes():
 
 # --- standard maps, against independent hand values -----------------------------------
 
-def test_elementwise_jacobians_at_known_points():
-    np.testing.assert_allclose(sigmoid_jacobian(np.zeros(3)), 0.25 * np.eye(3))
-    np.testing.assert_allclose(tanh_jacobian(np.zeros(2)), np.eye(2))
-    np.testing.assert_array_equal(relu_jacobian(np.array([-1.0, 0.0, 2.0])), np.diag([0.0, 0.0, 1.0]))
-    z = np.array([1.0, -2.0])
+def test_elementwise_maps_show_numerical_jacobians_and_answer_no_exercise():
+    """diag(f'(z)) is an exercise (02's sigmoid/ReLU Jacobians, 05's derivatives): nbkit has no
+    function for it; the explorer's numerical Jacobian of each map has the hand values."""
+    import nbkit.jacobian
+
+    for name in ("sigmoid_jacobian", "tanh_jacobian", "relu_jacobian"):
+        assert not hasattr(nbkit.jacobian, name)
+    for key in ("sigmoid", "tanh", "relu"):
+        assert standard_map(key).jacobian is None
+    z = np.array([1.0, -2.0, 0.0])
     s = 1 / (1 + np.exp(-z))
-    np.testing.assert_allclose(sigmoid_jacobian(z), np.diag(s * (1 - s)))
+    np.testing.assert_allclose(numerical_jacobian(standard_map("sigmoid").forward, z), np.diag(s * (1 - s)), atol=1e-9)
+    np.testing.assert_allclose(numerical_jacobian(standard_map("tanh").forward, np.zeros(2)), np.eye(2), atol=1e-9)
+    np.testing.assert_allclose(numerical_jacobian(standard_map("relu").forward, np.array([-1.0, 2.0])),
+                               np.diag([0.0, 1.0]), atol=1e-9)
 
 
 def test_sigmoid_is_stable_and_softmax_sums_to_one():
@@ -275,7 +280,7 @@ def test_affine_and_inner_product_jacobians():
     with pytest.raises(ValueError):
         affine_jacobian_x(np.ones(3))
     with pytest.raises(ValueError, match=r"\(n,\)"):
-        sigmoid_jacobian(np.ones((2, 2)))
+        softmax_jacobian(np.ones((2, 2)))
 
 
 def test_syllabus_squared_norm_example():

@@ -50,30 +50,33 @@ FORMS = {
     "forward-over-2h": lambda f, x, h: (f(x + h) - f(x)) / (2 * h),
     "central-over-h": lambda f, x, h: (f(x + h) - f(x - h)) / h,
 }
-FORWARD_MISTAKES = [
-    Mistake("one-sided-difference", FORMS["backward"], "It computes (f(x) - f(x - h)) / h, a backward difference. "
-            "The forward difference steps forward: (f(x + h) - f(x)) / h."),
-    Mistake("central-not-forward", FORMS["central"], "It computes the central difference (f(x + h) - f(x - h)) / 2h. "
-            "That is the better estimate, but here the forward difference (f(x + h) - f(x)) / h is asked, to "
-            "compare the two."),
-    Mistake("forward-over-2h", FORMS["forward-over-2h"], "It divides a forward difference by 2h. The forward step "
-            "spans a distance h, so divide by h. Only the central difference, which spans from x - h to x + h, "
-            "divides by 2h."),
-    Mistake("central-over-h", FORMS["central-over-h"], "It computes (f(x + h) - f(x - h)) / h: a central step "
-            "divided by h. The forward difference is (f(x + h) - f(x)) / h."),
-]
-CENTRAL_MISTAKES = [
-    Mistake("one-sided-difference", FORMS["forward"], "It computes the forward difference (f(x + h) - f(x)) / h. "
-            "The central difference evaluates both sides: (f(x + h) - f(x - h)) / (2h), with error O(h^2) "
-            "instead of O(h)."),
-    Mistake("one-sided-difference", FORMS["backward"], "It computes the one-sided difference (f(x) - f(x - h)) / h. "
-            "The central difference is (f(x + h) - f(x - h)) / (2h)."),
-    Mistake("forward-over-2h", FORMS["forward-over-2h"], "It computes (f(x + h) - f(x)) / (2h): a forward difference "
-            "divided by 2h, about half the slope. The central difference needs f(x - h) too: "
-            "(f(x + h) - f(x - h)) / (2h)."),
-    Mistake("central-over-h", FORMS["central-over-h"], "It divides by h, but from x - h to x + h the step spans 2h: "
-            "the estimate comes out twice too large. Divide by 2 * h."),
-]
+# The classic wrong differences, one table for both exercises:
+# (the difference asked for, the form computed instead) -> (tag, what the learner reads).
+DIFFERENCE_MISTAKES = {
+    ("forward", "backward"): ("one-sided-difference", "It computes (f(x) - f(x - h)) / h, a backward difference. "
+                              "The forward difference steps forward: (f(x + h) - f(x)) / h."),
+    ("forward", "central"): ("central-not-forward", "It computes the central difference (f(x + h) - f(x - h)) / 2h. "
+                             "That is the better estimate, but here the forward difference (f(x + h) - f(x)) / h is "
+                             "asked, to compare the two."),
+    ("forward", "forward-over-2h"): ("forward-over-2h", "It divides a forward difference by 2h. The forward step "
+                                     "spans a distance h, so divide by h. Only the central difference, which spans "
+                                     "from x - h to x + h, divides by 2h."),
+    ("forward", "central-over-h"): ("central-over-h", "It computes (f(x + h) - f(x - h)) / h: a central step divided "
+                                    "by h. The forward difference is (f(x + h) - f(x)) / h."),
+    ("central", "forward"): ("one-sided-difference", "It computes the forward difference (f(x + h) - f(x)) / h. The "
+                             "central difference evaluates both sides: (f(x + h) - f(x - h)) / (2h), with error "
+                             "O(h^2) instead of O(h)."),
+    ("central", "backward"): ("one-sided-difference", "It computes the one-sided difference (f(x) - f(x - h)) / h. "
+                              "The central difference is (f(x + h) - f(x - h)) / (2h)."),
+    ("central", "forward-over-2h"): ("forward-over-2h", "It computes (f(x + h) - f(x)) / (2h): a forward difference "
+                                     "divided by 2h, about half the slope. The central difference needs f(x - h) too: "
+                                     "(f(x + h) - f(x - h)) / (2h)."),
+    ("central", "central-over-h"): ("central-over-h", "It divides by h, but from x - h to x + h the step spans 2h: "
+                                    "the estimate comes out twice too large. Divide by 2 * h."),
+}
+FORWARD_MISTAKES, CENTRAL_MISTAKES = (
+    [Mistake(tag, FORMS[form], why) for (asked, form), (tag, why) in DIFFERENCE_MISTAKES.items() if asked == want]
+    for want in ("forward", "central"))
 
 
 def check_differences(forward_difference, central_difference, cases=None, hidden: bool = False) -> None:

@@ -109,27 +109,37 @@ class DropoutTanhLayer:
     forward(x, seed=None) -> y, same shape as x; backward(upstream) -> dL/dx for the most
     recent forward call. ``bug`` plants a mistake in backward: "forgot-scale" (no / p) or
     "forgot-local-grad" (no tanh'). Records every call so a check can see how it was used.
+
+    backward is a numerical gradient (:func:`nbkit.gradcheck.numerical_gradient_upstream`)
+    of the forward map under the stored mask, not a formula: tanh' and the dropout backward
+    are notebook 05's graded exercises, and no nbkit function may answer one. Its error
+    (~1e-10) is far below what a gradient check flags.
     """
 
     def __init__(self, p: float = 0.5, bug: Optional[str] = None):
+        if not 0.0 < p < 1.0:
+            raise ValueError(f"the keep probability p must lie strictly between 0 and 1, got {p!r}")
         self.p = p
         self.bug = bug
         self.calls: List[tuple] = []
+
+    def _apply(self, x, *, local: bool = True):
+        """The layer's map with the mask of the last forward call (tanh left out when not ``local``)."""
+        return (np.tanh(x) if local else x) * self.mask / self.p
 
     def forward(self, x, seed=None):
         x = np.asarray(x, dtype=float)
         self.calls.append(("forward", seed, x.copy()))
         self.mask = np.random.default_rng(seed).random(x.shape) < self.p
         self.x = x.copy()
-        return np.tanh(x) * self.mask / self.p
+        return self._apply(x)
 
     def backward(self, upstream):
         self.calls.append(("backward", None, self.x.copy()))
-        local = 1.0 - np.tanh(self.x) ** 2
-        if self.bug == "forgot-local-grad":
-            local = np.ones_like(local)
-        scale = 1.0 if self.bug == "forgot-scale" else 1.0 / self.p
-        return upstream * local * self.mask * scale
+        local = self.bug != "forgot-local-grad"
+        grad = _oracle_upstream(lambda a: self._apply(a, local=local), self.x.copy(),
+                                np.asarray(upstream, dtype=float))
+        return grad * self.p if self.bug == "forgot-scale" else grad
 
 
 def layer_cases(seed: int = 3) -> List[tuple]:

@@ -1,12 +1,15 @@
-"""Checks for notebook 05: a neural network by hand.
+"""Checks for notebook 05, sections 1-3: a neural network by hand, piece by piece.
+
+Activation derivatives, the two-layer network, the affine layer and softmax cross-entropy;
+sections 4-7 (the MLP's backward pass, Xavier, L2, dropout) are in
+:mod:`nbkit.checks.ch05_network`, re-exported here so that the notebook calls every check
+as ``ch05.check_...``.
 
 Every check runs the learner's own functions. Oracles: numerical derivatives
-(:mod:`nbkit.gradcheck`) of the forward definitions in :mod:`nbkit.checks.definitions`
-(or, for dropout, of the learner's own forward with a fixed mask), mathematical
-properties (a test-time dropout is the identity, Xavier weights fill their bound
-uniformly, the bias is not penalised), and values handed in by hidden test cells. No
-gradient is written here: the catalogues of classic mistakes are built from numerical
-gradients too, or named from properties, so nothing in this module is an answer.
+(:mod:`nbkit.gradcheck`) of the forward definitions in :mod:`nbkit.checks.definitions`,
+mathematical properties, and values handed in by hidden test cells. No gradient is written
+here: the catalogues of classic mistakes are built from numerical gradients too, or named
+from properties, so nothing in this module is an answer.
 
 ``cases`` lets a hidden test cell pass its own cases (seeds and sizes, never arrays of
 expected values); with ``hidden=True`` messages name a failing case by number only.
@@ -22,21 +25,17 @@ from nbkit.checks.kit import Exercise, Mistake, close
 from nbkit.feedback import format_array
 from nbkit.gradcheck import numerical_gradient, numerical_gradient_upstream
 
+# Sections 4-7 (the MLP's backward pass, Xavier, L2, dropout) live in their own module;
+# notebook 05 reaches every check as ch05.check_...
+from nbkit.checks.ch05_network import (  # noqa: F401, E402
+    check_dropout, check_l2, check_mlp_backward, check_xavier, product_hint)
+
 _TOL = 1e-6      # analytic answers against central differences (error ~1e-9 relative)
 
 
 def _elementwise_derivative(f: Callable, z: np.ndarray) -> np.ndarray:
     """f'(z) entry by entry, for an elementwise f, by central differences (z away from kinks)."""
     return numerical_gradient_upstream(f, np.array(z, dtype=float), np.ones(np.shape(z)))
-
-
-def _unchanged(ex: Exercise, arrays: dict, snapshots: dict, what: str) -> None:
-    """Fail with input-modified when a function changed an array it was given."""
-    for name, arr in arrays.items():
-        if not np.array_equal(arr, snapshots[name]):
-            ex.fail(f"{what} changed its argument `{name}` in place. A function's arguments belong to the "
-                    f"caller (a forward value is reused by the next layer, a cache by backward): compute "
-                    f"new arrays (e.g. `out = x * mask`, not `x *= mask`).", "input-modified")
 
 
 def _grid(seed: int, shape, low=-3.0, high=3.0, avoid=(0.0,), margin=0.05) -> np.ndarray:
@@ -90,7 +89,7 @@ def check_sigmoid_tanh_grad(sigmoid_grad, tanh_grad, cases: Optional[Sequence] =
             case = ex.case(i, f"{arg} = {name.split('_')[0]}(z) for z = {format_array(z)}")
             given = out.copy()
             got = ex.call(fn, given, what=f"{name}({arg}) on {case}")
-            _unchanged(ex, {arg: given}, {arg: out}, f"{name}")
+            ex.unchanged({arg: given}, {arg: out}, f"{name}")
             got = ex.array(got, what=f"{name}({arg}) on {case}", shape=z.shape)
             want = _elementwise_derivative(forward, z)
             ex.judge(got, want, name=f"{name}({arg})", case=case, mistakes=mistakes, args=(out,), tol=_TOL,
@@ -173,7 +172,7 @@ def check_piecewise_grads(hard_tanh_grad, softsign_grad, relu_grad, leaky_relu_g
             else:
                 got = ex.call(fn, given, what=f"{name}(z) on {case}")
                 want = _elementwise_derivative(forward, z)
-            _unchanged(ex, {"z": given}, {"z": z}, name)
+            ex.unchanged({"z": given}, {"z": z}, name)
             got = ex.array(got, what=f"{name} on {case}", shape=z.shape)
             ex.judge(got, want, name=name, case=case, mistakes=_piecewise_mistakes(alpha)[name], args=(z,),
                      tol=_TOL, otherwise="Differentiate each piece of the function separately (see the table).")
@@ -223,7 +222,7 @@ def check_two_layer(two_layer_loss_and_grads, cases: Optional[Sequence] = None, 
         args = {name: a.copy() for name, a in (("x", x), ("y", y), ("w1", w1), ("w2", w2))}
         result = ex.call(two_layer_loss_and_grads, args["x"], args["y"], args["w1"], args["w2"],
                          what=f"two_layer_loss_and_grads(x, y, w1, w2) on {case}")
-        _unchanged(ex, args, {"x": x, "y": y, "w1": w1, "w2": w2}, "two_layer_loss_and_grads")
+        ex.unchanged(args, {"x": x, "y": y, "w1": w1, "w2": w2}, "two_layer_loss_and_grads")
         loss, g1, g2 = ex.returned(result, 3, what="two_layer_loss_and_grads", names="(loss, grad_w1, grad_w2)")
         loss = ex.scalar(loss, what="the loss")
         want_loss = D.two_layer_loss(x, w1, w2, y)
@@ -258,16 +257,6 @@ def _affine_case(n, d, m, seed):
             rng.standard_normal((n, m)))
 
 
-def _product_hint(what: str):
-    def hint(exc):
-        if isinstance(exc, ValueError) and ("matmul" in str(exc) or "shapes" in str(exc) or "broadcast" in str(exc)):
-            return (f"{what} raised ValueError: {exc}. The shapes of a product do not line up, usually because a "
-                    f"factor lacks its transpose. Write the shapes next to each factor: dx (N, D) = dout (N, M) "
-                    f"times w^T (M, D), dw (D, M) = x^T (D, N) times dout (N, M).", "missing-transpose")
-        return None
-    return hint
-
-
 def check_affine(affine_forward, affine_backward, cases: Optional[Sequence] = None, hidden: bool = False) -> None:
     """Check ``affine_forward(x, w, b) -> (out, cache)`` and ``affine_backward(dout, cache) -> (dx, dw, db)``.
 
@@ -281,7 +270,7 @@ def check_affine(affine_forward, affine_backward, cases: Optional[Sequence] = No
         case = ex.case(i, f"x ({n}, {d}), w ({d}, {m}), b ({m},)")
         given = {"x": x.copy(), "w": w.copy(), "b": b.copy()}
         result = ex.call(affine_forward, given["x"], given["w"], given["b"], what=f"affine_forward(x, w, b) on {case}")
-        _unchanged(ex, given, {"x": x, "w": w, "b": b}, "affine_forward")
+        ex.unchanged(given, {"x": x, "w": w, "b": b}, "affine_forward")
         out, cache = ex.returned(result, 2, what="affine_forward", names="(out, cache)")
         out = ex.array(out, what="out", shape=(n, m))
         if not close(out, x @ w + b):
@@ -289,8 +278,8 @@ def check_affine(affine_forward, affine_backward, cases: Optional[Sequence] = No
                     "wrong-forward")
         up = dout.copy()
         grads = ex.call(affine_backward, up, cache, what=f"affine_backward(dout, cache) on {case}",
-                        hint=_product_hint("affine_backward"))
-        _unchanged(ex, {"dout": up}, {"dout": dout}, "affine_backward")
+                        hint=product_hint("affine_backward"))
+        ex.unchanged({"dout": up}, {"dout": dout}, "affine_backward")
         dx, dw, db = ex.returned(grads, 3, what="affine_backward", names="(dx, dw, db)")
         refs = (("dx", dx, numerical_gradient_upstream(lambda v: v @ w + b, x.copy(), dout), "x"),
                 ("dw", dw, numerical_gradient_upstream(lambda v: x @ v + b, w.copy(), dout), "w"),
@@ -351,7 +340,7 @@ def check_softmax_loss(softmax_loss, cases: Optional[Sequence] = None, hidden: b
         given_s, given_y = scores.copy(), y.copy()
         with np.errstate(all="ignore"):
             result = ex.call(softmax_loss, given_s, given_y, what=f"softmax_loss(scores, y) on {case}")
-        _unchanged(ex, {"scores": given_s, "y": given_y}, {"scores": scores, "y": y}, "softmax_loss")
+        ex.unchanged({"scores": given_s, "y": given_y}, {"scores": scores, "y": y}, "softmax_loss")
         loss, dscores = ex.returned(result, 2, what="softmax_loss", names="(loss, dscores)")
         loss = ex.scalar(loss, what="the loss")
         dscores = ex.array(dscores, what="dscores", shape=(n, c))
@@ -375,301 +364,3 @@ def check_softmax_loss(softmax_loss, cases: Optional[Sequence] = None, hidden: b
                            "the batch size as in the loss.")
     ex.passed(f"the loss and (P - Y) / N agree with a numerical gradient on {ex.count(len(cases))}, "
               f"large scores included.")
-
-
-# -- 4. the MLP backward pass -------------------------------------------------------------
-
-def _mlp_case(sizes, seed, n=5, symmetric=False):
-    rng = np.random.default_rng(seed)
-    params = {}
-    for l, (d_in, d_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
-        W = rng.standard_normal((d_in, d_out))
-        if symmetric and d_in == d_out:
-            W = (W + W.T) / 2
-        params[f"W{l}"] = W
-        params[f"b{l}"] = rng.standard_normal(d_out) * 0.5
-    X = rng.standard_normal((n, sizes[0]))
-    y = rng.integers(0, sizes[-1], size=n)
-    return X, y, params
-
-
-def _mlp_gradients_ok(mlp_backward, mlp_forward, X, y, params, ex, what) -> tuple:
-    """(learner's grads, numerical grads, dscores) on one case; checks forward, keys and shapes."""
-    scores, cache = ex.returned(ex.call(mlp_forward, X, params, what="mlp_forward(X, params)"), 2,
-                                what="mlp_forward", names="(scores, cache)")
-    if not close(scores, D.mlp_scores(X, params)):
-        ex.fail("mlp_forward does not compute the MLP of the set-up cell any more: run the set-up cell again "
-                "(it is locked; the exercise is mlp_backward).", "wrong-forward")
-    dscores = numerical_gradient(lambda s: D.cross_entropy(s, y), np.array(scores, dtype=float))
-    snaps = (dscores.copy(), [(a.copy(), z.copy()) for a, z in cache])
-    given = dscores.copy()
-    grads = ex.call(mlp_backward, given, params, cache, what=what, hint=_product_hint("mlp_backward"))
-    if not np.array_equal(given, snaps[0]) or any(not (np.array_equal(a, a0) and np.array_equal(z, z0))
-                                                  for (a, z), (a0, z0) in zip(cache, snaps[1])):
-        ex.fail("mlp_backward changed dscores or the cache in place. Build new arrays (delta = delta @ W.T * mask, "
-                "not delta *= ...): the cache may be read again.", "input-modified")
-    if not isinstance(grads, dict):
-        ex.fail(f"mlp_backward should return a dict {{'W1': ..., 'b1': ..., ...}}; it returned "
-                f"{type(grads).__name__}.", "wrong-return")
-    missing = [k for k in params if k not in grads]
-    if missing:
-        ex.fail(f"the gradients dict has no entry for {', '.join(missing)}: every parameter needs its gradient.",
-                "missing-grad")
-    loss = lambda: D.cross_entropy(D.mlp_scores(X, params), y)                     # noqa: E731
-    want = {k: numerical_gradient(lambda _p, k=k: loss(), params[k]) for k in params}
-    return grads, want
-
-
-def check_mlp_backward(mlp_backward, mlp_forward, cases: Optional[Sequence] = None, hidden: bool = False) -> None:
-    """Check ``mlp_backward(dscores, params, cache) -> grads`` against a gradient check of the whole network.
-
-    ``cases``: (layer sizes, seed). A case whose weight matrices are all square tells a delta
-    recursion with W instead of W^T (it runs, and is right only when every W is symmetric).
-    """
-    ex = Exercise("mlp_backward", hidden=hidden)
-    cases = cases if cases is not None else [((4, 4, 4, 4), 0), ((3, 5, 4, 2), 1)]
-    for i, (sizes, seed) in enumerate(cases):
-        sizes = tuple(int(s) for s in sizes)
-        case = ex.case(i, f"layer sizes {sizes}")
-        X, y, params = _mlp_case(sizes, seed)
-        grads, want = _mlp_gradients_ok(mlp_backward, mlp_forward, X, y, params, ex, f"mlp_backward on {case}")
-        wrong = [k for k in params if not close(grads[k], want[k], 1e-5)]
-        if not wrong:
-            continue
-        if len(sizes) > 2:
-            Xs, ys, sym = _mlp_case(sizes, seed, symmetric=True)
-            try:
-                g_sym, w_sym = _mlp_gradients_ok(mlp_backward, mlp_forward, Xs, ys, sym, ex, f"mlp_backward on {case}")
-                sym_ok = all(close(g_sym[k], w_sym[k], 1e-5) for k in sym)
-            except Exception:           # noqa: BLE001 - any failure there just means "no evidence"
-                sym_ok = False
-            square = all(sizes[j] == sizes[j + 1] for j in range(1, len(sizes) - 1))
-            if sym_ok and square and all(close(grads[k], want[k], 1e-5) for k in (f"W{len(sizes) - 1}", f"b{len(sizes) - 1}")):
-                ex.fail(f"the gradients of the lower layers are wrong ({case}), but right when every weight matrix "
-                        f"is symmetric: the delta recursion multiplies by W where it needs W^T. Going backwards, "
-                        f"delta^(l) = f'(z^(l)) * (delta^(l+1) @ W^(l+1).T): W maps d_l numbers to d_(l+1) forward, "
-                        f"W^T maps the d_(l+1) gradients back to d_l.", "missing-transpose")
-        # Name the first wrong parameter, from the top layer down (where the recursion starts).
-        order = sorted(params, key=lambda k: (-int(k[1:]), k))
-        for k in order:
-            if k in wrong:
-                ex.judge(grads[k], want[k], name=f"grads['{k}']", case=case, tol=1e-5, param_name=k,
-                         batch_size=len(y),
-                         otherwise=f"{k} is the first wrong parameter counting from the output layer. dL/dW^(l) = "
-                                   f"a^(l-1)^T delta^(l), dL/db^(l) = the sum of delta^(l) over the batch, and "
-                                   f"delta^(l) = (delta^(l+1) @ W^(l+1).T) * f'(z^(l)) with f'(z) = 1 where z > 0.")
-    ex.passed(f"a gradient check of the whole network passes for every parameter on {ex.count(len(cases))}.")
-
-
-# -- 5. Xavier initialisation -----------------------------------------------------------
-
-def check_xavier(xavier_init, cases: Optional[Sequence] = None, hidden: bool = False) -> None:
-    """Check ``xavier_init(layer_sizes, rng) -> params``: shapes, zero biases, U[-a, a] with a = sqrt(6/(fan_in+fan_out)).
-
-    ``cases``: lists of layer sizes. Statistics are judged on layers with at least 5000 weights.
-    """
-    ex = Exercise("xavier_init", hidden=hidden)
-    cases = cases if cases is not None else [(300, 200, 100), (3, 5, 2)]
-    for i, sizes in enumerate(cases):
-        sizes = [int(s) for s in sizes]
-        case = ex.case(i, f"layer sizes {sizes}")
-        params = ex.call(xavier_init, list(sizes), np.random.default_rng(100 + i),
-                         what=f"xavier_init({sizes}, rng)")
-        if not isinstance(params, dict):
-            ex.fail(f"xavier_init should return a dict {{'W1': ..., 'b1': ...}}; it returned {type(params).__name__}.",
-                    "wrong-return")
-        again = ex.call(xavier_init, list(sizes), np.random.default_rng(100 + i), what=f"xavier_init({sizes}, rng)")
-        for l, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
-            for key in (f"W{l}", f"b{l}"):
-                if key not in params:
-                    ex.fail(f"the dict has no {key!r} ({case}): one W and one b per layer, W1 and b1 first.",
-                            "wrong-init")
-            W = np.asarray(params[f"W{l}"], dtype=float)
-            b = np.asarray(params[f"b{l}"], dtype=float)
-            if W.shape != (fan_in, fan_out):
-                tag = "transposed" if W.shape == (fan_out, fan_in) else "wrong-shape"
-                ex.fail(f"W{l} has shape {W.shape} ({case}); it should be (fan_in, fan_out) = ({fan_in}, {fan_out}), "
-                        f"so that a layer computes x @ W{l}.", tag)
-            if b.shape != (fan_out,):
-                ex.fail(f"b{l} has shape {b.shape} ({case}); it should be ({fan_out},).", "wrong-shape")
-            if np.any(b != 0):
-                ex.fail(f"b{l} is not all zeros ({case}). Biases start at 0: the random weights already break the "
-                        f"symmetry between units.", "bias-not-zero")
-            if not np.array_equal(W, np.asarray(again[f"W{l}"], dtype=float)):
-                ex.fail("two calls with generators of the same seed gave different weights: draw every random "
-                        "number from the rng argument (rng.uniform(...)), not from np.random.", "ignored-rng")
-            bound = np.sqrt(6.0 / (fan_in + fan_out))
-            biggest = float(np.max(np.abs(W)))
-            if biggest > bound * (1 + 1e-12):
-                wide = np.sqrt(6.0 / fan_in)
-                if biggest <= wide * (1 + 1e-12) and fan_out > 1:
-                    why = (f"its entries reach {biggest:.4g}, beyond the Xavier bound sqrt(6 / (fan_in + fan_out)) "
-                           f"= {bound:.4g} but within sqrt(6 / fan_in): the bound uses fan_in only. Use both fans.")
-                    ex.fail(f"W{l} is too wide ({case}): " + (why if not hidden else "the bound uses fan_in only; "
-                                                             "use sqrt(6 / (fan_in + fan_out))."), "wrong-bound")
-                ex.fail(f"W{l} has entries outside [-a, a], a = sqrt(6 / (fan_in + fan_out))" + ex.show(f" = {bound:.4g}")
-                        + f" ({case}). If you drew from a normal distribution, draw uniformly: "
-                          f"rng.uniform(-a, a, size=(fan_in, fan_out)).", "normal-not-uniform")
-            if W.size < 5000:
-                continue
-            mean, var = float(W.mean()), float(W.var())
-            if abs(mean) > 0.1 * bound:
-                ex.fail(f"W{l}'s entries are not centred on 0 ({case}): draw from [-a, a], not [0, a].", "not-centred")
-            if biggest < 0.95 * bound or abs(var / (bound ** 2 / 3) - 1) > 0.1:
-                ex.fail(f"W{l}'s spread is too small for U[-a, a] with a = sqrt(6 / (fan_in + fan_out))"
-                        + ex.show(f" = {bound:.4g}: its largest entry is {biggest:.4g} and its variance {var:.4g}, "
-                                  f"where a uniform draw has variance a^2 / 3 = {bound ** 2 / 3:.4g}")
-                        + f" ({case}). Check the bound: sqrt(6 / (fan_in + fan_out)), 6 and a square root.",
-                        "wrong-bound")
-    ex.passed(f"shapes, zero biases and a uniform spread of the right width on {ex.count(len(cases))}.")
-
-
-# -- 7.1 L2 regularisation --------------------------------------------------------------
-
-def _l2_case(sizes, seed):
-    rng = np.random.default_rng(seed)
-    params, grads = {}, {}
-    for l, (d_in, d_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
-        params[f"W{l}"], params[f"b{l}"] = rng.standard_normal((d_in, d_out)), rng.standard_normal(d_out)
-        grads[f"W{l}"], grads[f"b{l}"] = rng.standard_normal((d_in, d_out)), rng.standard_normal(d_out)
-    return float(rng.uniform(0.5, 2.0)), grads, params
-
-
-def _l2_mistakes(params, reg):
-    """Wrong penalties (value of loss added) a learner can produce."""
-    weights = D.l2_penalty(params, reg)
-    everything = D.l2_penalty({("W" + k): v for k, v in params.items()}, reg)
-    return [
-        Mistake("penalised-bias", lambda: everything,
-                "The penalty includes the biases. Sum the squares of the weights only (keys starting with 'W')."),
-        Mistake("scaled-by-2", lambda: 2 * weights,
-                "The penalty is twice (reg/2) sum ||W||^2: the 1/2 is missing."),
-        Mistake("scaled-by-half", lambda: weights / 2,
-                "The penalty is half of (reg/2) sum ||W||^2: a factor 1/2 counted twice."),
-        Mistake("missing-square", lambda: 0.5 * reg * sum(float(np.sum(np.abs(v))) for k, v in params.items()
-                                                          if k.startswith("W")),
-                "The penalty sums |W| (an L1 penalty); L2 sums the squares W**2."),
-    ]
-
-
-def check_l2(add_l2, cases: Optional[Sequence] = None, hidden: bool = False) -> None:
-    """Check ``add_l2(loss, grads, params, reg) -> (loss, grads)``.
-
-    ``cases``: (layer sizes, reg, seed). The penalty is differentiated numerically from its
-    definition; the biases must keep their data gradients.
-    """
-    ex = Exercise("add_l2", hidden=hidden)
-    cases = cases if cases is not None else [((3, 4, 2), 0.1, 0), ((2, 2), 1.0, 1)]
-    for i, (sizes, reg, seed) in enumerate(cases):
-        case = ex.case(i, f"layer sizes {tuple(sizes)}, reg = {reg:g}")
-        loss, grads, params = _l2_case(sizes, seed)
-        given_grads = {k: v.copy() for k, v in grads.items()}
-        given_params = {k: v.copy() for k, v in params.items()}
-        result = ex.call(add_l2, loss, given_grads, given_params, reg, what=f"add_l2(loss, grads, params, reg) on {case}")
-        _unchanged(ex, given_params, params, "add_l2")
-        new_loss, new_grads = ex.returned(result, 2, what="add_l2", names="(loss, grads)")
-        new_loss = ex.scalar(new_loss, what="the regularised loss")
-        if not isinstance(new_grads, dict) or any(k not in new_grads for k in params):
-            ex.fail("add_l2 should return the gradients as a dict with the keys of params ('W1', 'b1', ...).",
-                    "wrong-return")
-        penalty = D.l2_penalty(params, reg)
-        ex.judge(new_loss - loss, penalty, name="the penalty added to the loss", case=case,
-                 mistakes=_l2_mistakes(params, reg), tol=1e-8,
-                 otherwise="Add (reg / 2) times the sum of the squares of every weight matrix's entries.")
-        for k in params:
-            got = ex.array(new_grads[k], what=f"grads['{k}']", shape=params[k].shape)
-            if k.startswith("b"):
-                if not close(got, grads[k]):
-                    ex.fail(f"grads['{k}'] changed ({case}): biases are not penalised, so their gradients stay the "
-                            f"data gradients. Add reg * W only to the keys starting with 'W'.", "penalised-bias")
-                continue
-            want = numerical_gradient(lambda _p: D.l2_penalty(params, reg), params[k])
-            added = got - grads[k]
-            if close(got, want, 1e-6) and not close(want, 0 * want):
-                ex.fail(f"grads['{k}'] is reg * W alone ({case}): the penalty's gradient must be ADDED to the data "
-                        f"gradient that came in, grads['{k}'] + reg * W.", "replaced-gradient")
-            ex.judge(added, want, name=f"the gradient added to grads['{k}']", case=case, tol=1e-6, param_name=k,
-                     otherwise="d/dW of (reg/2) ||W||^2 is reg * W.")
-    ex.passed(f"the penalty and its gradient are right, and the biases are left alone, on {ex.count(len(cases))}.")
-
-
-# -- 7.3 inverted dropout ---------------------------------------------------------------
-
-def check_dropout(dropout_forward, dropout_backward, cases: Optional[Sequence] = None, hidden: bool = False) -> None:
-    """Check inverted dropout: ``dropout_forward(x, p, train, rng) -> (out, cache)``, ``dropout_backward(dout, cache)``.
-
-    ``cases``: (keep probability p, seed). Training outputs must be 0 or x / p with about a
-    fraction p kept; test outputs must be x; the backward pass is gradient-checked with a
-    fixed mask (a fresh generator of the same seed for every call).
-    """
-    ex = Exercise("dropout", hidden=hidden)
-    cases = cases if cases is not None else [(0.8, 0), (0.5, 1)]
-    for i, (p, seed) in enumerate(cases):
-        case = ex.case(i, f"keep probability p = {p:g}")
-        rng = np.random.default_rng(seed)
-        x = rng.uniform(0.5, 2.0, size=(6, 5)) * rng.choice([-1.0, 1.0], size=(6, 5))
-        # test mode: the identity
-        given = x.copy()
-        out, _ = ex.returned(ex.call(dropout_forward, given, p, False, np.random.default_rng(seed),
-                                     what=f"dropout_forward(x, p, train=False, rng) on {case}"),
-                             2, what="dropout_forward", names="(out, cache)")
-        _unchanged(ex, {"x": given}, {"x": x}, "dropout_forward")
-        out = ex.array(out, what="the test-mode output", shape=x.shape)
-        if not close(out, x):
-            if close(out, x * p) or close(out, x / p):
-                ex.fail(f"at test time the output is x scaled ({case}). With inverted dropout the 1/p is applied in "
-                        f"training, so the expected training output already equals x: at test time, return x "
-                        f"unchanged.", "dropout-scaled-at-test")
-            ex.fail(f"at test time (train=False) dropout must return x unchanged ({case}).", "wrong-forward")
-        # training mode: entries 0 or x / p, about a fraction p kept
-        big = np.ones((200, 250))
-        given = big.copy()
-        out_big, _ = ex.returned(ex.call(dropout_forward, given, p, True, np.random.default_rng(seed),
-                                         what=f"dropout_forward(x, p, train=True, rng) on {case}"),
-                                 2, what="dropout_forward", names="(out, cache)")
-        _unchanged(ex, {"x": given}, {"x": big}, "dropout_forward")
-        out_big = ex.array(out_big, what="the training output", shape=big.shape)
-        kept = out_big != 0
-        values = np.unique(np.round(out_big[kept], 12))
-        if values.size and p < 1:
-            if close(values, np.array([p])):
-                ex.fail(f"the kept units are multiplied by p ({case}); inverted dropout divides them by p, so "
-                        f"that the expected output, p * (x / p), equals x.", "dropout-scaled-by-p")
-            if close(values, np.array([1.0])):
-                ex.fail(f"the kept units are not scaled ({case}). Inverted dropout divides them by p in training, "
-                        f"so that the expected output equals x and test time needs nothing.", "dropout-not-scaled")
-            if not close(values, np.array([1.0 / p])):
-                ex.fail(f"in training, each output must be 0 or x / p ({case}).", "wrong-forward")
-        fraction = float(kept.mean())
-        if abs(fraction - p) > 0.02:
-            if abs(fraction - (1 - p)) <= 0.02:
-                ex.fail(f"about a fraction 1 - p of the units is kept ({case}); p is the KEEP probability: keep a "
-                        f"unit where rng.random(x.shape) < p.", "keep-drop-swapped")
-            ex.fail(f"a fraction {fraction:.3f} of the units is kept ({case}); it should be about p. Keep a unit "
-                    f"where rng.random(x.shape) < p.", "wrong-forward")
-        # backward with a fixed mask: a fresh generator of the same seed for every forward call
-        forward = lambda v: np.asarray(ex.returned(dropout_forward(v, p, True, np.random.default_rng(seed + 1000)),  # noqa: E731
-                                                   2, what="dropout_forward", names="(out, cache)")[0], dtype=float)
-        first, second = ex.call(forward, x.copy(), what="dropout_forward"), ex.call(forward, x.copy(), what="dropout_forward")
-        if not close(first, second):
-            ex.fail("two calls with generators of the same seed dropped different units: draw the mask from the "
-                    "rng argument (rng.random(x.shape)), not from np.random, so that a gradient check can fix it.",
-                    "random-mask")
-        _, cache = dropout_forward(x.copy(), p, True, np.random.default_rng(seed + 1000))
-        dout = np.random.default_rng(seed + 2000).standard_normal(x.shape)
-        up = dout.copy()
-        dx = ex.call(dropout_backward, up, cache, what=f"dropout_backward(dout, cache) on {case}")
-        _unchanged(ex, {"dout": up}, {"dout": dout}, "dropout_backward")
-        dx = ex.array(dx, what="dx", shape=x.shape)
-        want = numerical_gradient_upstream(forward, x.copy(), dout)
-        mistakes = [
-            Mistake("dropout-not-scaled", lambda: want * p,
-                    "dx is dout times the 0/1 mask: the forward pass also divided by p, so dx = dout * mask / p."),
-            Mistake("forgot-local-gradient", lambda: dout,
-                    "dx is dout unchanged: the dropped units had no effect on the output, so their gradient is 0 "
-                    "(dx = dout * mask / p)."),
-        ]
-        ex.judge(dx, want, name="dx", case=case, mistakes=mistakes, tol=1e-6, param_name="x",
-                 otherwise="dx = dout times the same mask (already divided by p) that the forward pass applied.")
-    ex.passed(f"test time is the identity, training keeps a fraction p scaled by 1/p, and the backward pass agrees "
-              f"with a numerical gradient under a fixed mask on {ex.count(len(cases))}.")

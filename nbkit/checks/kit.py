@@ -218,6 +218,18 @@ class Exercise:
         if not result.ok:
             self.fail(f"{case}: {result.message}", result.diagnosis)
 
+    def unchanged(self, given: dict, originals: dict, what: str) -> None:
+        """Fail with ``input-modified`` when ``what`` changed an array it was handed in place.
+
+        ``given``: name -> the array passed to the learner's function; ``originals``: name ->
+        a copy taken before the call.
+        """
+        for name, arr in given.items():
+            if not np.array_equal(arr, originals[name]):
+                self.fail(f"{what} changed its argument `{name}` in place. A function's arguments belong to the "
+                          f"caller (a forward value is reused by the next layer, a cache by backward): compute "
+                          f"new arrays (e.g. `out = x * mask`, not `x *= mask`).", "input-modified")
+
     # -- judging an answer --------------------------------------------------------
     def judge(self, answer, reference, *, name: str, case: str, mistakes: Sequence[Mistake] = (),
               args: Sequence = (), tol: float = TOL, param_name: Optional[str] = None,

@@ -1,6 +1,8 @@
 """Scalar tool gates: the pieces of the sigmoid neuron that the learner does not write.
 
 Each works elementwise on floats or NumPy arrays; ``upstream`` has the shape of the output.
+Except :class:`Sigmoid`'s backward, which takes one number: on arrays it would be notebook
+05's graded sigmoid derivative, and no nbkit function may answer an exercise.
 """
 from __future__ import annotations
 
@@ -80,4 +82,9 @@ class Sigmoid(Gate):
         return self.out
 
     def backward(self, upstream):
+        """upstream × the local gradient, for one number (a node of a scalar graph)."""
+        if np.ndim(upstream) or np.ndim(self.out):
+            raise TypeError("Sigmoid.backward takes one number: the gate is a node of notebook 01's graphs of "
+                            "scalars. The sigmoid's derivative on arrays is an exercise of notebook 05: write it "
+                            "from the output s yourself.")
         return upstream * self.out * (1.0 - self.out)

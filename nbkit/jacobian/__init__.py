@@ -24,22 +24,19 @@ from .standard_maps import (
     affine_jacobian_b,
     affine_jacobian_x,
     inner_product_jacobian_u,
-    relu_jacobian,
     sigmoid,
-    sigmoid_jacobian,
     softmax,
     softmax_jacobian,
     squared_norm_jacobian,
     squared_norm_of_product_grads,
     standard_map,
-    tanh_jacobian,
 )
 from .structure import JacobianStructure, describe_structure, is_constant_jacobian
 
 __all__ = [
     "numerical_jacobian",
     "to_denominator_layout", "to_numerator_layout", "jacobian_shape", "as_tensor", "as_matrix",
-    "sigmoid", "softmax", "sigmoid_jacobian", "tanh_jacobian", "relu_jacobian",
+    "sigmoid", "softmax",
     "affine_jacobian_x", "affine_jacobian_b", "inner_product_jacobian_u", "softmax_jacobian",
     "squared_norm_jacobian", "squared_norm_of_product_grads",
     "StandardMap", "STANDARD_MAP_KEYS", "standard_map",

@@ -44,6 +44,7 @@ class JacobianComparison:
         self.x, self.numerical, self.analytic, self.structure = x, numerical, analytic, structure
         self.max_abs_diff = None
         self.analytic_error: str | None = None  # set when the analytic Jacobian raised (explorer only)
+        self.formula_only = False  # a standard map whose Jacobian is an exercise: the formula, no values
         if analytic is not None and analytic.shape == numerical.shape:
             self.max_abs_diff = float(np.max(np.abs(analytic - numerical))) if numerical.size else 0.0
 
@@ -51,6 +52,8 @@ class JacobianComparison:
         """One line comparing the two Jacobians, for a title or a status line."""
         if self.analytic_error is not None:
             return f"your analytic Jacobian raised {self.analytic_error}: numerical only"
+        if self.analytic is None and self.formula_only:
+            return f"the formula {self.formula} is an exercise: numerical only (pass analytic=your function)"
         if self.analytic is None:
             return "no analytic Jacobian given: numerical only"
         m, n = self.numerical.shape
@@ -126,6 +129,7 @@ def compare_jacobians(map_or_f, x, *, analytic=None, seed: int = 0, h: float = 1
     structure = describe_structure(J_num, constant=constant)
     comparison = JacobianComparison(label, formula, variable, x, J_num, J_ana, structure)
     comparison.analytic_error = error
+    comparison.formula_only = isinstance(map_or_f, (str, StandardMap)) and analytic_fn is None
     return comparison
 
 
@@ -193,7 +197,8 @@ def draw_comparison(comparison: JacobianComparison, *, figsize=(9.0, 4.2), annot
     else:
         ax_ana.set_axis_off()
         note = (f"your analytic Jacobian raised\n{comparison.analytic_error}" if comparison.analytic_error
-                else "no analytic Jacobian given\n(pass analytic=...)")
+                else f"analytic: {comparison.formula}\nis an exercise: write it, then\npass analytic=your function"
+                if comparison.formula_only else "no analytic Jacobian given\n(pass analytic=...)")
         ax_ana.text(0.5, 0.5, note,
                     ha="center", va="center", transform=ax_ana.transAxes)
     # The colour bar names the same variable as the axes (z for activations, x for affine maps).

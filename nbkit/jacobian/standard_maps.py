@@ -4,9 +4,15 @@ Each function takes the point (and the fixed parameters) and returns the Jacobia
 map with respect to the named variable. They are what the Jacobian explorer compares with
 the numerical Jacobian; the notebook's exercises have the learner derive them by hand.
 
+The elementwise maps (sigmoid, tanh, ReLU) have no analytic Jacobian here: diag(f'(z)) is
+notebook 02's graded sigmoid/ReLU Jacobian, and its diagonal notebook 05's graded
+derivatives, and no nbkit function may answer an exercise. The explorer shows their
+numerical Jacobian next to the formula, and the learner's own function when passed as
+``analytic=``.
+
 | map                    | Jacobian                      | shape  | structure        |
 |------------------------|-------------------------------|--------|------------------|
-| h = sigma(z), tanh, ReLU | diag(f'(z))                 | n x n  | diagonal         |
+| h = sigma(z), tanh, ReLU | diag(f'(z)): formula only   | n x n  | diagonal         |
 | z = W x + b, in x      | W                             | m x n  | constant         |
 | z = W x + b, in b      | I                             | m x m  | identity         |
 | s = u^T h, in u        | h^T                           | 1 x n  | a row            |
@@ -17,13 +23,12 @@ the numerical Jacobian; the notebook's exercises have the learner derive them by
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Optional
 
 import numpy as np
 
 __all__ = [
     "sigmoid", "softmax",
-    "sigmoid_jacobian", "tanh_jacobian", "relu_jacobian",
     "affine_jacobian_x", "affine_jacobian_b", "inner_product_jacobian_u",
     "softmax_jacobian", "squared_norm_jacobian", "squared_norm_of_product_grads",
     "StandardMap", "STANDARD_MAP_KEYS", "standard_map",
@@ -63,28 +68,6 @@ def softmax(z):
 
 
 # --- Jacobians ----------------------------------------------------------------------
-
-def sigmoid_jacobian(z) -> np.ndarray:
-    """d sigma(z) / dz for z of shape (n,): diag(sigma(z) (1 - sigma(z))), shape (n, n)."""
-    s = sigmoid(_vector(z, "z"))
-    return np.diag(s * (1.0 - s))
-
-
-def tanh_jacobian(z) -> np.ndarray:
-    """d tanh(z) / dz for z of shape (n,): diag(1 - tanh(z)^2), shape (n, n)."""
-    t = np.tanh(_vector(z, "z"))
-    return np.diag(1.0 - t * t)
-
-
-def relu_jacobian(z) -> np.ndarray:
-    """d relu(z) / dz for z of shape (n,): diag(1[z > 0]), shape (n, n).
-
-    At z_i = 0 ReLU has a kink; we use the common convention derivative 0 there (a central
-    difference straddling the kink gives 0.5 instead).
-    """
-    z = _vector(z, "z")
-    return np.diag((z > 0).astype(float))
-
 
 def affine_jacobian_x(W) -> np.ndarray:
     """d(W x + b)/dx for W of shape (m, n): W itself, shape (m, n), whatever x and b are."""
@@ -139,7 +122,9 @@ class StandardMap:
     """One map v -> f(v) of a vector variable v (shape (n,)), with its analytic Jacobian.
 
     ``forward(v)`` returns the output (shape (m,) or a scalar); ``jacobian(v)`` returns
-    the m x n Jacobian; ``params`` holds the fixed arrays (W, x, h, ...) the map closes over.
+    the m x n Jacobian, or is None where the Jacobian is an exercise (the elementwise maps:
+    ``formula`` says what it is); ``params`` holds the fixed arrays (W, x, h, ...) the map
+    closes over.
     """
 
     key: str
@@ -147,7 +132,7 @@ class StandardMap:
     formula: str
     variable: str
     forward: Callable[[np.ndarray], np.ndarray]
-    jacobian: Callable[[np.ndarray], np.ndarray]
+    jacobian: Optional[Callable[[np.ndarray], np.ndarray]]
     params: dict = field(default_factory=dict)
 
 
@@ -171,13 +156,13 @@ def standard_map(key: str, n: int = 4, *, m: int = 3, seed: int = 0) -> Standard
 
     if key == "sigmoid":
         return StandardMap(key, "elementwise sigmoid: h = \u03c3(z)", "diag(\u03c3(z)(1 \u2212 \u03c3(z)))",
-                           "z", sigmoid, sigmoid_jacobian)
+                           "z", sigmoid, None)
     if key == "tanh":
         return StandardMap(key, "elementwise tanh: h = tanh(z)", "diag(1 \u2212 tanh\u00b2(z))",
-                           "z", np.tanh, tanh_jacobian)
+                           "z", np.tanh, None)
     if key == "relu":
         return StandardMap(key, "elementwise ReLU: h = max(0, z)", "diag(1[z > 0])",
-                           "z", lambda z: np.maximum(z, 0.0), relu_jacobian)
+                           "z", lambda z: np.maximum(z, 0.0), None)
     if key == "affine_x":
         W, b = rng.normal(size=(m, n)).round(1), rng.normal(size=m).round(1)
         return StandardMap(key, f"affine in x: z = Wx + b  (W is {m}\u00d7{n})", "W", "x",

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import time
 from collections import OrderedDict
 from pathlib import Path
 
 import pytest
 
+from .artefacts import save_failure_artefacts
 from .coursefiles import REPO, copy_course
 from .labpage import NotebookPage
 from .labserver import LabServer
@@ -185,49 +185,20 @@ def open_notebook(request, chromium, lab_server):
 
 
 # -- screenshots of failing tests ---------------------------------------------------------
-def _artifact_stem(nodeid: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid.split("::", 1)[-1]).strip("_")[:120]
-
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
-    report = outcome.get_result()
-    if not report.failed or report.when not in ("setup", "call"):
-        return
     used = item.stash.get(_USED, [])
     if not used:
         return
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    saved = []
-    for n, notebook in enumerate(used):
-        stem = ARTIFACTS / f"{_artifact_stem(item.nodeid)}-{n}"
-        page = notebook.page
-        if page.is_closed():
-            continue
-        try:
-            page.screenshot(path=f"{stem}.png", timeout=15_000)
-            saved.append(f"{stem}.png")
-        except Exception as exc:  # noqa: BLE001 - a broken page must not hide the failure
-            saved.append(f"(screenshot of {notebook.path} failed: {exc})")
-        try:
-            cells = notebook.snapshot()
-            Path(f"{stem}-cells.txt").write_text(
-                f"{notebook.path}\n\n" + "\n\n".join(cell.describe(limit=4000) for cell in cells))
-            saved.append(f"{stem}-cells.txt")
-        except Exception:  # noqa: BLE001
-            pass
-    log = used[0].server.log_path
-    if log.is_file():  # the server's side of the story (kernel deaths, validate errors)
-        copy = ARTIFACTS / f"{_artifact_stem(item.nodeid)}-jupyterlab.log"
-        copy.write_text(log.read_text(errors="replace"))
-        saved.append(str(copy))
-    if saved:
-        listing = "\n".join(saved)
-        report.sections.append(("browser artefacts", listing))
-        reporter = item.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None:
-            reporter.write_line(f"\nbrowser artefacts for {item.nodeid}:\n{listing}")
+
+    def cells(n: int) -> str:
+        notebook = used[n]
+        return f"{notebook.path}\n\n" + "\n\n".join(cell.describe(limit=4000) for cell in notebook.snapshot())
+
+    save_failure_artefacts(item, outcome.get_result(), [(notebook.path, notebook.page) for notebook in used],
+                           folder=ARTIFACTS, log=used[0].server.log_path, log_name="jupyterlab.log",
+                           section="browser artefacts", describe=cells)
 
 
 # -- test order: one notebook's tests together ------------------------------------------------

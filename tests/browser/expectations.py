@@ -94,3 +94,18 @@ def assert_pictures_rendered(notebook, cell, min_width: int = 200, min_height: i
             f"{where}: a picture did not render: {image}"
     box = notebook.cell_locator(cell.index).locator(".jp-Cell-outputArea img").first.bounding_box()
     assert box and box["width"] >= min_width / 2, f"{where}: the picture takes no room on screen: {box}"
+
+
+def assert_drawing_cells_render(notebook, *calls: str, at_least: int = 1, skip_starting: tuple = (),
+                                min_width: int = 200, min_height: int = 100) -> None:
+    """Every code cell whose source contains one of ``calls`` (e.g. ``"plt.show()"``,
+    ``"draw_product("``) renders its pictures (:func:`assert_pictures_rendered`), and there are
+    at least ``at_least`` such cells. Cells starting with one of ``skip_starting`` (the set-up
+    cell's ``from ...``/``import ...``, a ``def`` that only defines) are not drawings.
+    """
+    cells = [c for c in notebook.snapshot() if c.type == "code" and any(call in c.source for call in calls)
+             and not (skip_starting and c.source.lstrip().startswith(skip_starting))]
+    assert len(cells) >= at_least, \
+        f"{notebook.path}: expected at least {at_least} cell(s) calling {' or '.join(calls)}, found {len(cells)}"
+    for cell in cells:
+        assert_pictures_rendered(notebook, cell, min_width=min_width, min_height=min_height)

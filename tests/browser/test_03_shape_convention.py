@@ -8,21 +8,17 @@ from __future__ import annotations
 
 import pytest
 
-from .expectations import assert_pictures_rendered
+from .expectations import assert_drawing_cells_render
 from .student import mistake_then_fix
 
 pytestmark = pytest.mark.browser
 
 TOPIC = "03_shape_convention"
-SOLUTION = f"solutions/{TOPIC}/{TOPIC}.ipynb"
 
 
 def test_matrix_product_pictures_render(solved):
-    pictures = [c for c in solved.snapshot() if c.type == "code" and "draw_product(" in c.source
-                and not c.source.lstrip().startswith(("def ", "from ", "import "))]
-    assert pictures, f"{SOLUTION}: no cell draws a matrix product"
-    for cell in pictures:
-        assert_pictures_rendered(solved, cell, min_width=150, min_height=60)
+    assert_drawing_cells_render(solved, "draw_product(", skip_starting=("def ", "from ", "import "),
+                                min_width=150, min_height=60)
 
 
 def test_db_not_summed_over_the_batch_is_named_then_fixed(solved):
@@ -35,9 +31,6 @@ def test_db_not_summed_over_the_batch_is_named_then_fixed(solved):
 
 
 def test_node_and_memory_pictures_render(solved):
-    pictures = [c for c in solved.snapshot() if c.type == "code"
-                and ("draw_chain(" in c.source or "draw_references(" in c.source)
-                and not c.source.lstrip().startswith(("from ", "import "))]
-    assert len(pictures) >= 3, f"{SOLUTION}: expected the MatMul, Repeat/Sum and memory pictures"
-    for cell in pictures:
-        assert_pictures_rendered(solved, cell, min_width=150, min_height=60)
+    """The MatMul, Repeat/Sum and memory pictures."""
+    assert_drawing_cells_render(solved, "draw_chain(", "draw_references(", at_least=3,
+                                skip_starting=("from ", "import "), min_width=150, min_height=60)

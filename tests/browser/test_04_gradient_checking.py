@@ -10,21 +10,16 @@ from __future__ import annotations
 
 import pytest
 
-from .expectations import assert_pictures_rendered
+from .expectations import assert_drawing_cells_render
 from .student import mistake_then_fix
 
 pytestmark = pytest.mark.browser
 
 TOPIC = "04_gradient_checking"
-SOLUTION = f"solutions/{TOPIC}/{TOPIC}.ipynb"
 
 
 def test_step_size_sweep_plot_renders(solved):
-    plots = [c for c in solved.snapshot() if c.type == "code" and "plot_step_size_sweep(" in c.source
-             and not c.source.lstrip().startswith(("from ", "import", "%"))]
-    assert plots, f"{SOLUTION}: no cell plots the step-size sweep"
-    for cell in plots:
-        assert_pictures_rendered(solved, cell)
+    assert_drawing_cells_render(solved, "plot_step_size_sweep(", skip_starting=("from ", "import", "%"))
 
 
 def test_unrestored_entry_is_named_then_fixed(solved):

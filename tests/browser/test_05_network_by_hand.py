@@ -11,20 +11,16 @@ from __future__ import annotations
 
 import pytest
 
-from .expectations import assert_pictures_rendered
+from .expectations import assert_drawing_cells_render
 from .student import mistake_then_fix
 
 pytestmark = pytest.mark.browser
 
 TOPIC = "05_network_by_hand"
-SOLUTION = f"solutions/{TOPIC}/{TOPIC}.ipynb"
 
 
 def test_every_plot_renders(solved):
-    plots = [c for c in solved.snapshot() if c.type == "code" and "plt.show()" in c.source]
-    assert len(plots) >= 5, f"{SOLUTION}: expected at least 5 plotting cells, found {len(plots)}"
-    for cell in plots:
-        assert_pictures_rendered(solved, cell)
+    assert_drawing_cells_render(solved, "plt.show()", at_least=5)
 
 
 def test_relu_slope_one_is_named_then_fixed(solved):

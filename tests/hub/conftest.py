@@ -8,7 +8,6 @@ A failing test leaves screenshots and the hub's log in ``test-artifacts/hub/``.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
 import time
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from browser.artefacts import save_failure_artefacts
 from browser.conftest import CHROMIUM, CHROMIUM_FLAGS, VIEWPORT
 from browser.coursefiles import copy_course
 
@@ -150,31 +150,11 @@ def new_page(request, chromium):
         context.close()
 
 
-def _stem(nodeid: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid.split("::", 1)[-1]).strip("_")[:100]
-
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
-    report = outcome.get_result()
-    if not report.failed or report.when not in ("setup", "call"):
-        return
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    saved = []
-    for n, page in enumerate(item.stash.get(_PAGES, [])):
-        if page.is_closed():
-            continue
-        path = ARTIFACTS / f"{_stem(item.nodeid)}-{n}.png"
-        try:
-            page.screenshot(path=str(path), timeout=15_000)
-            saved.append(str(path))
-        except Exception as exc:  # noqa: BLE001 - a broken page must not hide the failure
-            saved.append(f"(screenshot failed: {exc})")
+    pages = [(f"page {n}", page) for n, page in enumerate(item.stash.get(_PAGES, []))]
     server = item.funcargs.get("hub") if hasattr(item, "funcargs") else None
-    if server is not None and server.log_path.is_file():
-        copy = ARTIFACTS / f"{_stem(item.nodeid)}-jupyterhub.log"
-        copy.write_text(server.log_path.read_text(errors="replace"))
-        saved.append(str(copy))
-    if saved:
-        report.sections.append(("hub artefacts", "\n".join(saved)))
+    save_failure_artefacts(item, outcome.get_result(), pages, folder=ARTIFACTS,
+                           log=server.log_path if server is not None else None, log_name="jupyterhub.log",
+                           section="hub artefacts")

@@ -10,20 +10,14 @@ import pytest
 from nbkit.gradcheck import numerical_gradient, rel_error
 from nbkit.jacobian import (
     STANDARD_MAP_KEYS,
-    affine_jacobian_b,
-    affine_jacobian_x,
     as_matrix,
     as_tensor,
     describe_structure,
-    inner_product_jacobian_u,
     is_constant_jacobian,
     jacobian_shape,
     numerical_jacobian,
     sigmoid,
     softmax,
-    softmax_jacobian,
-    squared_norm_jacobian,
-    squared_norm_of_product_grads,
     standard_map,
     to_denominator_layout,
     to_numerator_layout,
@@ -58,17 +52,34 @@ def test_rows_agree_with_gradcheck_numerical_gradient():
         assert rel_error(J[i], row) < 1e-8
 
 
-@pytest.mark.parametrize("key", [key for key in STANDARD_MAP_KEYS if standard_map(key).jacobian is not None])
-def test_numerical_matches_analytic_for_every_standard_map(key):
+def _sig(z):
+    return 1 / (1 + np.exp(-z))
+
+
+# Each standard map's Jacobian, written here from its formula (nbkit has none: they are exercises).
+FORMULAS = {
+    "sigmoid": lambda sm, z: np.diag(_sig(z) * (1 - _sig(z))),
+    "tanh": lambda sm, z: np.diag(1 - np.tanh(z) ** 2),
+    "relu": lambda sm, z: np.diag((z > 0) * 1.0),
+    "affine_x": lambda sm, x: sm.params["W"],
+    "affine_b": lambda sm, b: np.eye(b.size),
+    "inner_u": lambda sm, u: sm.params["h"].reshape(1, -1),
+    "softmax": lambda sm, z: _softmax_jacobian(z),
+    "squared_norm_x": lambda sm, x: 2 * (sm.params["W"] @ x).reshape(1, -1) @ sm.params["W"],
+}
+
+
+@pytest.mark.parametrize("key", STANDARD_MAP_KEYS)
+def test_numerical_jacobian_of_every_standard_map_matches_its_formula(key):
     rng = np.random.default_rng(42)
     for n in (1, 3, 5):
         sm = standard_map(key, n=n, seed=n)
         for _ in range(3):
             x = rng.normal(size=n) * 2
             J_num = numerical_jacobian(sm.forward, x.copy())
-            J_ana = sm.jacobian(x.copy())
-            assert J_num.shape == J_ana.shape
-            assert rel_error(J_num, J_ana) < 1e-7, (key, n, x)
+            J_formula = FORMULAS[key](sm, x)
+            assert J_num.shape == J_formula.shape
+            assert rel_error(J_num, J_formula) < 1e-7, (key, n, x)
 
 
 def test_matrix_input_flattened_in_c_order():
@@ -233,15 +244,23 @@ def test_as_tensor_and_as_matrix_round_trip_and_check_shapes():
 
 # --- standard maps, against independent hand values -----------------------------------
 
-def test_elementwise_maps_show_numerical_jacobians_and_answer_no_exercise():
-    """diag(f'(z)) is an exercise (02's sigmoid/ReLU Jacobians, 05's derivatives): nbkit has no
-    function for it; the explorer's numerical Jacobian of each map has the hand values."""
+def test_standard_maps_bring_formulas_and_answer_no_exercise():
+    """Every standard map's Jacobian is an exercise (02's sigmoid/ReLU/affine/score/softmax/
+    squared-norm Jacobians, 05's derivatives): nbkit has no function for any of them, only the
+    formula as text; the explorer shows the numerical Jacobian."""
     import nbkit.jacobian
+    import nbkit.jacobian.standard_maps as maps
 
-    for name in ("sigmoid_jacobian", "tanh_jacobian", "relu_jacobian"):
-        assert not hasattr(nbkit.jacobian, name)
-    for key in ("sigmoid", "tanh", "relu"):
-        assert standard_map(key).jacobian is None
+    for name in ("sigmoid_jacobian", "tanh_jacobian", "relu_jacobian", "softmax_jacobian", "affine_jacobian_x",
+                 "affine_jacobian_b", "inner_product_jacobian_u", "squared_norm_jacobian",
+                 "squared_norm_of_product_grads"):
+        assert not hasattr(nbkit.jacobian, name) and not hasattr(maps, name)
+    for key in STANDARD_MAP_KEYS:
+        sm = standard_map(key)
+        assert not hasattr(sm, "jacobian") and sm.formula
+
+
+def test_elementwise_maps_numerical_jacobians_have_the_hand_values():
     z = np.array([1.0, -2.0, 0.0])
     s = 1 / (1 + np.exp(-z))
     np.testing.assert_allclose(numerical_jacobian(standard_map("sigmoid").forward, z), np.diag(s * (1 - s)), atol=1e-9)
@@ -257,30 +276,36 @@ def test_sigmoid_is_stable_and_softmax_sums_to_one():
     np.testing.assert_allclose(p, [0.5, 0.5])
 
 
-def test_softmax_jacobian_at_uniform_input_and_its_properties():
+def _softmax_jacobian(z):
+    """Written here, independently of nbkit: diag(p) - p p^T."""
+    p = np.exp(z - z.max())
+    p /= p.sum()
+    return np.diag(p) - np.outer(p, p)
+
+
+def test_softmax_map_jacobian_at_uniform_input_and_its_properties():
     n = 4
-    np.testing.assert_allclose(softmax_jacobian(np.zeros(n)), np.eye(n) / n - 1 / n ** 2)
-    J = softmax_jacobian(np.array([0.3, -1.0, 2.0, 0.1]))
-    np.testing.assert_allclose(J, J.T)
-    np.testing.assert_allclose(J.sum(axis=1), 0, atol=1e-15)
-    assert np.linalg.matrix_rank(J) == n - 1
+    J0 = numerical_jacobian(standard_map("softmax", n=n).forward, np.zeros(n))
+    np.testing.assert_allclose(J0, np.eye(n) / n - 1 / n ** 2, atol=1e-9)
+    z = np.array([0.3, -1.0, 2.0, 0.1])
+    J = numerical_jacobian(standard_map("softmax", n=n).forward, z)
+    np.testing.assert_allclose(J, _softmax_jacobian(z), atol=1e-9)
+    np.testing.assert_allclose(J, J.T, atol=1e-9)
+    np.testing.assert_allclose(J.sum(axis=1), 0, atol=1e-9)
     assert np.abs(J - np.diag(np.diag(J))).max() > 0.01  # not diagonal
-
-
-def test_affine_and_inner_product_jacobians():
-    W = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
-    np.testing.assert_array_equal(affine_jacobian_x(W), W)
-    np.testing.assert_array_equal(affine_jacobian_b(2), np.eye(2))
-    h = np.array([0.5, -1.0, 2.0])
-    row = inner_product_jacobian_u(h)
-    assert row.shape == (1, 3)
-    np.testing.assert_array_equal(row[0], h)
-    with pytest.raises(ValueError):
-        affine_jacobian_b(0)
-    with pytest.raises(ValueError):
-        affine_jacobian_x(np.ones(3))
     with pytest.raises(ValueError, match=r"\(n,\)"):
-        softmax_jacobian(np.ones((2, 2)))
+        softmax(np.ones((2, 2)))
+
+
+def test_affine_and_inner_product_maps():
+    sm = standard_map("affine_x", n=3, m=2)
+    np.testing.assert_allclose(numerical_jacobian(sm.forward, np.ones(3)), sm.params["W"], atol=1e-9)
+    sm = standard_map("affine_b", n=2)
+    np.testing.assert_allclose(numerical_jacobian(sm.forward, np.ones(2)), np.eye(2), atol=1e-9)
+    sm = standard_map("inner_u", n=3)
+    row = numerical_jacobian(sm.forward, np.ones(3))
+    assert row.shape == (1, 3)
+    np.testing.assert_allclose(row[0], sm.params["h"], atol=1e-9)
 
 
 def test_syllabus_squared_norm_example():
@@ -289,22 +314,18 @@ def test_syllabus_squared_norm_example():
     q = W @ x
     np.testing.assert_allclose(q, [0.22, 0.26])
     np.testing.assert_allclose(q @ q, 0.116)
-    grad_W, grad_x = squared_norm_of_product_grads(W, x)
-    np.testing.assert_allclose(grad_W, [[0.088, 0.176], [0.104, 0.208]])
-    np.testing.assert_allclose(grad_x, [-0.112, 0.636])
-    np.testing.assert_allclose(squared_norm_jacobian(q), [[0.44, 0.52]])
-    # and numerically, in both variables
+    # grad_W = 2 q x^T and grad_x = 2 W^T q, the syllabus's hand values, numerically in both variables
     np.testing.assert_allclose(numerical_jacobian(lambda M: np.sum((M @ x) ** 2), W.copy()).reshape(2, 2),
-                               grad_W, atol=1e-9)
-    np.testing.assert_allclose(numerical_jacobian(lambda v: np.sum((W @ v) ** 2), x.copy())[0], grad_x, atol=1e-9)
-    with pytest.raises(ValueError):
-        squared_norm_of_product_grads(W, np.ones(3))
+                               [[0.088, 0.176], [0.104, 0.208]], atol=1e-9)
+    np.testing.assert_allclose(numerical_jacobian(lambda v: np.sum((W @ v) ** 2), x.copy())[0], [-0.112, 0.636],
+                               atol=1e-9)
+    np.testing.assert_allclose(numerical_jacobian(lambda v: np.array([v @ v]), q.copy()), [[0.44, 0.52]], atol=1e-9)
 
 
 def test_standard_map_shapes_and_errors():
-    assert standard_map("affine_x", n=4, m=3).jacobian(np.ones(4)).shape == (3, 4)
+    assert standard_map("affine_x", n=4, m=3).forward(np.ones(4)).shape == (3,)
     assert standard_map("affine_b", n=4).forward(np.ones(4)).shape == (4,)
-    assert standard_map("inner_u", n=5).jacobian(np.ones(5)).shape == (1, 5)
+    assert standard_map("inner_u", n=5).forward(np.ones(5)).shape == (1,)
     a, b = standard_map("affine_x", seed=1), standard_map("affine_x", seed=1)
     np.testing.assert_array_equal(a.params["W"], b.params["W"])  # reproducible
     with pytest.raises(ValueError, match="unknown map"):
@@ -322,7 +343,7 @@ def test_standard_map_shapes_and_errors():
     (np.array([[1.0, -2.0, 0.5]]), "row"),
     (np.outer([1.0, 2.0], [3.0, -1.0, 0.5]), "rank one"),
     (np.array([[1.0, 2.0], [3.0, 4.0], [0.0, 1.0]]), "full"),
-    (softmax_jacobian(np.array([0.1, 0.2, -0.3])), "rank-deficient"),
+    (_softmax_jacobian(np.array([0.1, 0.2, -0.3])), "rank-deficient"),
 ])
 def test_structure_kinds(J, kind):
     assert describe_structure(J).kind == kind
@@ -338,7 +359,7 @@ def test_structure_tolerates_numerical_noise():
 
 
 def test_structure_flags_and_summary():
-    S = describe_structure(softmax_jacobian(np.array([1.0, 0.0, -1.0])), constant=False)
+    S = describe_structure(_softmax_jacobian(np.array([1.0, 0.0, -1.0])), constant=False)
     assert S.symmetric and S.rows_sum_to_zero and S.rank == 2
     text = S.summary()
     assert "rank 2" in text and "symmetric" in text and "rows sum to 0" in text and "changes" in text

@@ -1,5 +1,6 @@
-"""Jacobians: numerical (numerator layout), layout conversion, the standard maps' analytic
-Jacobians, structure detection, and the Jacobian explorer.
+"""Jacobians: numerical (numerator layout), layout conversion, the standard maps (forward
+and formula; their Jacobians are the learner's exercises), structure detection, and the
+Jacobian explorer.
 
 Convention: for f: R^n -> R^m, J is m x n with ``J[i, j] = d f_i / d x_j`` (numerator
 layout); inputs and outputs of other shapes are flattened in C order. See
@@ -21,14 +22,8 @@ from .numerical import numerical_jacobian
 from .standard_maps import (
     STANDARD_MAP_KEYS,
     StandardMap,
-    affine_jacobian_b,
-    affine_jacobian_x,
-    inner_product_jacobian_u,
     sigmoid,
     softmax,
-    softmax_jacobian,
-    squared_norm_jacobian,
-    squared_norm_of_product_grads,
     standard_map,
 )
 from .structure import JacobianStructure, describe_structure, is_constant_jacobian
@@ -37,8 +32,6 @@ __all__ = [
     "numerical_jacobian",
     "to_denominator_layout", "to_numerator_layout", "jacobian_shape", "as_tensor", "as_matrix",
     "sigmoid", "softmax",
-    "affine_jacobian_x", "affine_jacobian_b", "inner_product_jacobian_u", "softmax_jacobian",
-    "squared_norm_jacobian", "squared_norm_of_product_grads",
     "StandardMap", "STANDARD_MAP_KEYS", "standard_map",
     "JacobianStructure", "describe_structure", "is_constant_jacobian",
     "JacobianComparison", "compare_jacobians", "jacobian_figure", "draw_comparison", "figure_png",

@@ -78,17 +78,19 @@ def _resolve(map_or_f, x, analytic, seed):
         if x_arr.ndim != 1:
             raise ValueError(f"the standard maps take a vector x of shape (n,), got shape {x_arr.shape}")
         map_or_f = standard_map(map_or_f, n=x_arr.size, seed=seed)
+    if analytic is not None and not callable(analytic):
+        fixed = np.asarray(analytic, dtype=float)
+        analytic = lambda _x: fixed  # noqa: E731 - a constant Jacobian given as an array
     if isinstance(map_or_f, StandardMap):
+        # a standard map brings its formula, never code for its Jacobian (that is an exercise);
+        # the learner's own Jacobian, when passed, is compared with the numerical one
         sm = map_or_f
-        return sm.forward, sm.jacobian, sm.label, sm.formula, sm.variable
+        return sm.forward, analytic, sm.label, sm.formula, sm.variable
     if not callable(map_or_f):
         raise TypeError(
             f"pass the name of a standard map ({', '.join(STANDARD_MAP_KEYS)}) or a callable, "
             f"got {type(map_or_f).__name__}"
         )
-    if analytic is not None and not callable(analytic):
-        fixed = np.asarray(analytic, dtype=float)
-        analytic = lambda _x: fixed  # noqa: E731 - a constant Jacobian given as an array
     name = getattr(map_or_f, "__name__", "f")
     label = "your function" if name == "<lambda>" else f"your function {name}"
     analytic_name = getattr(analytic, "__name__", "<lambda>")

@@ -1,4 +1,4 @@
-"""Hidden test cases never show values (issue 9, hole 6), for EVERY check of notebooks 01-06.
+"""Hidden test cases never show values (issue 9, hole 6), for EVERY check of notebooks 01-07.
 
 With ``hidden=True`` feedback goes back to a student who must not learn the hidden
 inputs or expected values. Each check below is run with hidden cases on a wrong answer
@@ -17,10 +17,10 @@ import numpy as np
 import pytest
 
 from learner_gates import make_gate
-from nbkit.checks import ch01, ch02, ch03, ch04, ch05, ch06
+from nbkit.checks import ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch07_schedules
 
 DECIMAL = re.compile(r"\d\.\d")
-MODULES = (ch01, ch02, ch03, ch04, ch05, ch06)
+MODULES = (ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch07_schedules)
 
 
 def sig(z):
@@ -234,6 +234,62 @@ def gradcheck_on_a_copy(loss_and_grads, params, windows, labels):
     return check_gradients(lambda: loss_and_grads(copy, windows, labels)[0], params, grads)
 
 
+# --- 07: update rules in CS231n's interface, each slightly wrong --------------------------
+
+def sgd_ascends(w, dw, config=None):
+    config = config or {}
+    config.setdefault("learning_rate", 1e-2)
+    return w + config["learning_rate"] * dw, config
+
+
+def momentum_forgets(w, dw, config=None):
+    """The velocity is stored but each call starts again from zeros: plain SGD."""
+    config = config or {}
+    config.setdefault("learning_rate", 1e-2)
+    config.setdefault("momentum", 0.9)
+    config["velocity"] = config["momentum"] * np.zeros_like(w) - config["learning_rate"] * dw
+    return w + config["velocity"], config
+
+
+def nesterov_as_plain_momentum(w, dw, config=None):
+    config = config or {}
+    config.setdefault("learning_rate", 1e-2)
+    config.setdefault("momentum", 0.9)
+    v = config["momentum"] * config.get("velocity", np.zeros_like(w)) - config["learning_rate"] * dw
+    config["velocity"] = v
+    return w + v, config
+
+
+def adagrad_resets(w, dw, config=None):
+    config = config or {}
+    config.setdefault("learning_rate", 1e-2)
+    config.setdefault("epsilon", 1e-8)
+    config["cache"] = dw ** 2
+    return w - config["learning_rate"] * dw / (np.sqrt(config["cache"]) + config["epsilon"]), config
+
+
+def rmsprop_decays_the_gradient(w, dw, config=None):
+    config = config or {}
+    config.setdefault("learning_rate", 1e-2)
+    config.setdefault("decay_rate", 0.99)
+    config.setdefault("epsilon", 1e-8)
+    config.setdefault("cache", np.zeros_like(w))
+    g = config["decay_rate"] * dw
+    config["cache"] = config["cache"] + (1 - config["decay_rate"]) * g ** 2
+    return w - config["learning_rate"] * g / (np.sqrt(config["cache"]) + config["epsilon"]), config
+
+
+def adam_uncorrected(w, dw, config=None):
+    config = config or {}
+    for key, value in (("learning_rate", 1e-3), ("beta1", 0.9), ("beta2", 0.999), ("epsilon", 1e-8), ("t", 0)):
+        config.setdefault(key, value)
+    config.setdefault("m", np.zeros_like(w))
+    config.setdefault("v", np.zeros_like(w))
+    config["t"] += 1
+    config["m"] = config["beta1"] * config["m"] + (1 - config["beta1"]) * dw
+    config["v"] = config["beta2"] * config["v"] + (1 - config["beta2"]) * dw ** 2
+    return w - config["learning_rate"] * config["m"] / (np.sqrt(config["v"]) + config["epsilon"]), config
+
 RNG = np.random.default_rng(99)
 X2 = RNG.uniform(-1, 1, (2, 3))
 HIDDEN = {  # check name -> (check, wrong answer(s), hidden cases)
@@ -320,12 +376,32 @@ HIDDEN = {  # check name -> (check, wrong answer(s), hidden cases)
     "ch06.check_sgd_step": (ch06.check_sgd_step, (sgd_step_off,), [(0.37, 51)]),
     "ch06.check_run_epoch": (ch06.check_run_epoch, (run_epoch_drops_last,), [(23, 7, 61)]),
     "ch06.check_gradcheck_model": (ch06.check_gradcheck_model, (gradcheck_on_a_copy,), [(41, "B")]),
+    "ch07.check_sgd": (ch07.check_sgd, (sgd_ascends,), [((3, 2), 21, {"learning_rate": 0.3})]),
+    "ch07.check_sgd_momentum": (ch07.check_sgd_momentum, (momentum_forgets,),
+                                [((3, 2), 31, {"learning_rate": 0.05, "momentum": 0.95})]),
+    "ch07.check_nesterov_momentum": (ch07.check_nesterov_momentum, (nesterov_as_plain_momentum,),
+                                     [((3, 2), 41, {"learning_rate": 0.05, "momentum": 0.95})]),
+    "ch07.check_adagrad": (ch07.check_adagrad, (adagrad_resets,), [((3, 2), 51, {"learning_rate": 0.3})]),
+    "ch07.check_rmsprop": (ch07.check_rmsprop, (rmsprop_decays_the_gradient,),
+                           [((3, 2), 61, {"learning_rate": 0.3, "decay_rate": 0.7})]),
+    "ch07.check_adam": (ch07.check_adam, (adam_uncorrected,), [((3, 2), 71, {"learning_rate": 0.3})]),
+    "ch07_schedules.check_step_decay": (ch07_schedules.check_step_decay,
+                                        (lambda t, learning_rate, drop, every: learning_rate * drop ** (t // every + 1),),
+                                        [{"learning_rate": 0.3, "drop": 0.1, "every": 13}]),
+    "ch07_schedules.check_exponential_decay": (ch07_schedules.check_exponential_decay,
+                                               (lambda t, learning_rate, k: learning_rate * np.exp(-k * (t + 1)),),
+                                               [{"learning_rate": 0.02, "k": 0.1}]),
+    "ch07_schedules.check_inverse_time_decay": (ch07_schedules.check_inverse_time_decay,
+                                                (lambda t, learning_rate, tau: learning_rate * tau / max(t + 1, tau),),
+                                                [{"learning_rate": 0.5, "tau": 37}]),
 }
 # Distinctive integers of a hidden case that a message must not quote (decimals are caught anyway).
 SECRETS = {
     "ch06.check_make_windows": ("37", "38", "39", "41", "43"),
     "ch06.check_layer_shapes": ("9", "17", "153"),
     "ch06.check_run_epoch": ("23", "7", "2"),
+    "ch07_schedules.check_step_decay": ("13",),
+    "ch07_schedules.check_inverse_time_decay": ("37",),
 }
 
 

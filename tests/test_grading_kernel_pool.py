@@ -29,12 +29,13 @@ STUDENTS = ["ana", "ben", "cy", "dee"]
 # Appended to the first answer: says which kernel runs it, what its folder holds, whether an
 # earlier student's state is visible, and leaves a file and a mark behind for the next one.
 PROBE = '''
-import builtins as _b, json as _j, os as _o
-from ipykernel.connect import get_connection_file as _cf
-print("PROBE " + _j.dumps({"kernel": _o.path.basename(_cf()), "cwd": _o.getcwd(), "files": sorted(_o.listdir(".")),
-                           "before": getattr(_b, "_probe_owner", None)}))
-_b._probe_owner = "{student}"
-open("written-by-{student}.txt", "w").write("mine")
+import json, os
+_args = open("/proc/self/cmdline").read().split("\\0")
+print("PROBE " + json.dumps({"kernel": [os.getpid(), _args[_args.index("-f") + 1]], "cwd": os.getcwd(),
+                             "files": sorted(os.listdir(".")), "before": os.environ.get("PROBE_OWNER")}))
+os.environ["PROBE_OWNER"] = "{student}"
+with open("written-by-{student}.txt", "w") as f:
+    f.write("mine")
 '''
 
 
@@ -93,7 +94,7 @@ def test_every_kernel_runs_one_notebook_in_a_folder_of_its_own(tmp_path, sandbox
     assert sorted(summary.graded) == sorted(f"{s}/{A}" for s in STUDENTS) and not summary.failed
 
     probes = {s: _probe(course, s) for s in STUDENTS}
-    kernels = [p["kernel"] for p in probes.values()]
+    kernels = [tuple(p["kernel"]) for p in probes.values()]
     assert len(set(kernels)) == len(STUDENTS), f"a kernel ran two submissions: {probes}"
     assert all(p["before"] is None for p in probes.values()), f"a student saw the one before: {probes}"
     folders = [p["cwd"] for p in probes.values()]

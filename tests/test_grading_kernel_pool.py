@@ -32,6 +32,7 @@ PROBE = '''
 import json, os
 _args = open("/proc/self/cmdline").read().split("\\0")
 print("PROBE " + json.dumps({"kernel": [os.getpid(), _args[_args.index("-f") + 1]], "cwd": os.getcwd(),
+                             "host": os.uname().nodename,
                              "files": sorted(os.listdir(".")), "before": os.environ.get("PROBE_OWNER")}))
 os.environ["PROBE_OWNER"] = "{student}"
 with open("written-by-{student}.txt", "w") as f:
@@ -94,6 +95,10 @@ def test_every_kernel_runs_one_notebook_in_a_folder_of_its_own(tmp_path, sandbox
     assert sorted(summary.graded) == sorted(f"{s}/{A}" for s in STUDENTS) and not summary.failed
 
     probes = {s: _probe(course, s) for s in STUDENTS}
+    if summary.sandbox:   # every kernel, those started ahead included, ran in bubblewrap (its hostname)
+        assert all(p["host"] == "sandbox" for p in probes.values()), probes
+    else:
+        assert all(p["host"] != "sandbox" for p in probes.values()), probes
     kernels = [tuple(p["kernel"]) for p in probes.values()]
     assert len(set(kernels)) == len(STUDENTS), f"a kernel ran two submissions: {probes}"
     assert all(p["before"] is None for p in probes.values()), f"a student saw the one before: {probes}"

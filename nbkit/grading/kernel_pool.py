@@ -182,33 +182,40 @@ class PooledExecute(Execute):
                       ).tag(config=True)
 
     _pooled: Optional[PooledKernel] = None
+    _folder: Optional[Path] = None
 
     def preprocess(self, nb, resources=None, km=None):
         path = (resources or {}).get("metadata", {}).get("path")
         if self.kernels <= 0 or km is not None or not path:
             return super().preprocess(nb, resources, km)
-        folder = Path(path).resolve()
-        kernel_name = self.kernel_name or nb.metadata.get("kernelspec", {}).get("name") or "python3"
-        kernel = _pool(folder.parent.parent, self.kernels).take(self, kernel_name)
-        if kernel is None:
-            return super().preprocess(nb, resources, km)
-        self.log.info("nbkit: running %s in kernel %s, started ahead in %s", folder, kernel.km.kernel_id, kernel.folder)
+        self._folder = Path(path).resolve()
         try:
-            _move_contents(folder, kernel.folder)
-            _hand_over(kernel)
-            self._pooled = kernel
             return super().preprocess(nb, resources, km)
         finally:
-            self._pooled = None
-            if kernel.km.has_kernel:   # nbclient shuts its kernel down; this is for an error before that
-                _shut_down(kernel)
-            _move_contents(kernel.folder, folder)
-            _remove_folder(kernel.folder)
+            kernel, self._pooled, folder, self._folder = self._pooled, None, self._folder, None
+            if kernel is not None:
+                if kernel.km.has_kernel:   # nbclient shuts its kernel down; this is for an error before that
+                    _shut_down(kernel)
+                _move_contents(kernel.folder, folder)
+                _remove_folder(kernel.folder)
 
     def create_kernel_manager(self):
-        if self._pooled is None:
+        """The kernel started ahead for this notebook (nbclient calls this from ``preprocess``,
+        after it has applied the configuration again: ``Execute.kernel_manager_class``, the
+        sandbox's, is in force only from then on, so the pool is used only from here)."""
+        if self._folder is None:
             return super().create_kernel_manager()
-        self.km = self._pooled.km   # nbclient owns it from here: it shuts it down after this notebook
+        if not self.kernel_name:
+            self.kernel_name = self.nb.metadata.get("kernelspec", {}).get("name") or ""
+        kernel = _pool(self._folder.parent.parent, self.kernels).take(self, self.kernel_name or "python3")
+        if kernel is None:
+            return super().create_kernel_manager()
+        self.log.info("nbkit: running %s in kernel %s (%s), started ahead in %s", self._folder,
+                      kernel.km.kernel_id, type(kernel.km).__name__, kernel.folder)
+        self._pooled = kernel
+        _move_contents(self._folder, kernel.folder)
+        _hand_over(kernel)
+        self.km = kernel.km   # nbclient owns it from here: it shuts it down after this notebook
         return self.km
 
 

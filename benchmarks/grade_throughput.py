@@ -74,6 +74,15 @@ def nbgrader(course: Path, *args: str) -> None:
         raise SystemExit(f"nbgrader {args[0]} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
 
 
+def _cpu() -> float:
+    """CPU seconds used so far by this process and every finished child (nbgrader, and the
+    kernels nbgrader waited for): unlike wall time, not stretched by other jobs on the machine."""
+    import resource
+
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
 def _seconds(fn, repeat: int = 3) -> float:
     """Median wall time of ``fn()``."""
     import statistics
@@ -166,16 +175,19 @@ def main() -> None:
 
         nbgrader(plain, "generate_assignment", args.assignment, "--force")
         load = [os.getloadavg()[0]]
+        cpu = [_cpu()]
         start = time.perf_counter()
         nbgrader(plain, "autograde", args.assignment, "--create")
         serial = time.perf_counter() - start
         load.append(os.getloadavg()[0])
+        cpu.append(_cpu())
 
         start = time.perf_counter()
         summary = grade(mine, [args.assignment], jobs=args.jobs, progress=False, sandbox=args.sandbox,
                         pool=not args.no_pool)
         parallel = time.perf_counter() - start
         load.append(os.getloadavg()[0])
+        cpu.append(_cpu())
         assert len(summary.graded) == args.n and not summary.failed, summary.lines()
         same = scores(plain, args.assignment) == scores(mine, args.assignment)
         details = [] if args.no_breakdown else breakdown(plain, args.assignment, serial / args.n, args.sandbox)
@@ -190,6 +202,10 @@ def main() -> None:
           f"{per_minute(parallel):6.1f} submissions/min  (load average {load[1]:.1f} -> {load[2]:.1f}; "
           "includes recording the assignment in the gradebook)")
     print(f"  speed-up: {serial / parallel:.2f}x; gradebooks agree score for score: {'yes' if same else 'NO'}")
+    plain_cpu, nbkit_cpu = cpu[1] - cpu[0], cpu[2] - cpu[1]
+    print(f"  CPU time (user + sys, kernels included): plain {plain_cpu:.1f} s, nbkit grade {nbkit_cpu:.1f} s; "
+          f"plain's CPU time / (nbkit's / {args.jobs} cores) = {plain_cpu / (nbkit_cpu / args.jobs):.2f}x "
+          "(what a machine with nothing else to do could reach at best, waits aside)")
     print("\n".join(details))
     if not same:
         raise SystemExit(1)

@@ -144,7 +144,8 @@ def _kernels_with(marker: str) -> list:
 def test_a_kernel_started_ahead_is_shut_down_on_sigterm_and_nothing_is_left(tmp_path):
     course = _course(tmp_path, [], probe=False)
     first = reference_answers(course, A)["add_gate"]
-    submit(course, "asleep", A, reference_submission(course, A, {"add_gate": first + "\nimport time\ntime.sleep(600)\n"}))
+    asleep = first + "\nimport time\ntime.sleep(600)\n"
+    submit(course, "asleep", A, reference_submission(course, A, {"add_gate": asleep}))
     submit(course, "zed", A, reference_submission(course, A))
     tmp = tmp_path / "tmp"
     tmp.mkdir()

@@ -193,7 +193,8 @@ def _notebooks(course: Path, submissions: Sequence[Submission]) -> int:
     """How many notebooks a batch executes (one kernel each): the release's, per submission."""
     from nbkit.course import RELEASE_DIR
 
-    per = {a: max(1, len(list((course / RELEASE_DIR / a).glob("*.ipynb")))) for a in {s.assignment for s in submissions}}
+    per = {a: max(1, len(list((course / RELEASE_DIR / a).glob("*.ipynb"))))
+           for a in {s.assignment for s in submissions}}
     return sum(per[s.assignment] for s in submissions)
 
 

@@ -2,7 +2,7 @@
 (in parallel), and print submissions per minute and the speed-up.
 
     .venv/bin/python benchmarks/grade_throughput.py [--n 24] [--jobs 2] [--assignment 01_chain_rule]
-                                                    [--sandbox] [--no-breakdown]
+                                                    [--sandbox] [--no-pool] [--no-breakdown]
 
 Each synthetic student answers a random subset of the exercises with the reference solution
 (the rest keep the release's stub), seeded, so scores differ from student to student. Both
@@ -12,6 +12,9 @@ course. Timed: `nbgrader autograde ASSIGNMENT --create` alone (after an untimed
 assignment in the gradebook itself. The two gradebooks must agree, score for score.
 Both run student code unconfined unless ``--sandbox`` (nbkit grade in bubblewrap, what it
 does by default where bubblewrap works; plain nbgrader has no sandbox to compare with).
+``--no-pool``: nbkit grade without starting each next kernel ahead (nbkit.grading.kernel_pool),
+to see what that gains. The machine's load average (1 minute) is printed next to each
+figure: on a shared machine other jobs take CPU from one run and not the other.
 
 Then, unless ``--no-breakdown``, where the time of one submission goes: starting Python and
 nbgrader (paid once per nbgrader command), starting and stopping a kernel (paid per
@@ -69,6 +72,16 @@ def nbgrader(course: Path, *args: str) -> None:
     proc = subprocess.run(cmd, cwd=course, env=nbgrader_env(), capture_output=True, text=True)
     if proc.returncode != 0:
         raise SystemExit(f"nbgrader {args[0]} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+
+
+def _cpu(own: bool = False) -> float:
+    """CPU seconds used so far by this process and every finished child (nbgrader, and the
+    kernels nbgrader waited for): unlike wall time, not stretched by other jobs on the machine.
+    ``own``: this process only (in the nbkit run: merging, copying, the journal)."""
+    import resource
+
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + (0 if own else children.ru_utime + children.ru_stime)
 
 
 def _seconds(fn, repeat: int = 3) -> float:
@@ -152,6 +165,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--sandbox", action="store_true", help="nbkit grade in bubblewrap (default: unconfined, "
                                                                "like plain nbgrader)")
+    parser.add_argument("--no-pool", action="store_true", help="nbkit grade without kernels started ahead")
     parser.add_argument("--no-breakdown", action="store_true", help="skip the per-submission breakdown")
     args = parser.parse_args()
 
@@ -161,24 +175,40 @@ def main() -> None:
             make_course(course, args.assignment, args.n, args.seed)
 
         nbgrader(plain, "generate_assignment", args.assignment, "--force")
+        load = [os.getloadavg()[0]]
+        cpu = [_cpu()]
         start = time.perf_counter()
         nbgrader(plain, "autograde", args.assignment, "--create")
         serial = time.perf_counter() - start
+        load.append(os.getloadavg()[0])
+        cpu.append(_cpu())
 
+        own = _cpu(own=True)
         start = time.perf_counter()
-        summary = grade(mine, [args.assignment], jobs=args.jobs, progress=False, sandbox=args.sandbox)
+        summary = grade(mine, [args.assignment], jobs=args.jobs, progress=False, sandbox=args.sandbox,
+                        pool=not args.no_pool)
         parallel = time.perf_counter() - start
+        load.append(os.getloadavg()[0])
+        cpu.append(_cpu())
         assert len(summary.graded) == args.n and not summary.failed, summary.lines()
         same = scores(plain, args.assignment) == scores(mine, args.assignment)
         details = [] if args.no_breakdown else breakdown(plain, args.assignment, serial / args.n, args.sandbox)
 
     per_minute = lambda seconds: args.n / seconds * 60  # noqa: E731
     print(f"{args.n} submissions of {args.assignment} on {os.cpu_count()} cores")
-    print(f"  plain nbgrader autograde, serial : {serial:6.1f} s  {per_minute(serial):6.1f} submissions/min")
-    print(f"  nbkit grade, {args.jobs} worker{'s' if args.jobs != 1 else ''}{' (sandbox)' if args.sandbox else '':10}: "
+    print(f"  plain nbgrader autograde, serial : {serial:6.1f} s  {per_minute(serial):6.1f} submissions/min"
+          f"  (load average {load[0]:.1f} -> {load[1]:.1f})")
+    how = " (sandbox)" if args.sandbox else " (no pool)" if args.no_pool else ""
+    print(f"  nbkit grade, {args.jobs} worker{'s' if args.jobs != 1 else ''}{how:10}: "
           f"{parallel:6.1f} s  "
-          f"{per_minute(parallel):6.1f} submissions/min  (includes recording the assignment in the gradebook)")
+          f"{per_minute(parallel):6.1f} submissions/min  (load average {load[1]:.1f} -> {load[2]:.1f}; "
+          "includes recording the assignment in the gradebook)")
     print(f"  speed-up: {serial / parallel:.2f}x; gradebooks agree score for score: {'yes' if same else 'NO'}")
+    plain_cpu, nbkit_cpu = cpu[1] - cpu[0], cpu[2] - cpu[1]
+    print(f"  CPU time (user + sys, kernels included): plain {plain_cpu:.1f} s, nbkit grade {nbkit_cpu:.1f} s "
+          f"(its own process: {own:.1f} s); "
+          f"plain's CPU time / (nbkit's / {args.jobs} cores) = {plain_cpu / (nbkit_cpu / args.jobs):.2f}x "
+          "(what a machine with nothing else to do could reach at best, waits aside)")
     print("\n".join(details))
     if not same:
         raise SystemExit(1)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import site
 import socket
 import threading
 import warnings
@@ -220,6 +221,11 @@ def graded(tmp_path_factory):
         changed = {p: data for p, data in checks.items() if p.read_bytes() != data}
         for path, data in changed.items():   # never leave a damaged nbkit behind
             path.write_bytes(data)
+        for folder in site.getsitepackages():   # nor the .pth the rewriter writes when the sandbox fails
+            pth = Path(folder) / "zz_pass_everything.pth"
+            if pth.is_file():
+                changed[pth] = b""
+                pth.unlink()
         stop.set()
         listener.close()
     return course, summary, changed, connections

@@ -13,6 +13,7 @@ Modules, one idea each:
 - ``workspace``    a temporary course (own gradebook) for one batch of submissions
 - ``merge``        copying a batch's grades into the course gradebook (nbgrader's API)
 - ``batch``        ``nbkit grade``: plan batches, run them in parallel, merge, resume
+- ``kernel_pool``  nbgrader's Execute with the next kernel started ahead (one notebook per kernel)
 - ``cells``        reading a notebook's exercises, test cells and hidden-test regions
 - ``submissions``  building student submissions from the release (tests, benchmarks)
 - ``results``      what an autograded notebook says: each test cell's outcome and diagnosis

@@ -189,6 +189,15 @@ def _batches(pending: List[Submission], jobs: int, batch_size: Optional[int]) ->
     return deque(_Batch(pending[i:i + size]) for i in range(0, len(pending), size))
 
 
+def _notebooks(course: Path, submissions: Sequence[Submission]) -> int:
+    """How many notebooks a batch executes (one kernel each): the release's, per submission."""
+    from nbkit.course import RELEASE_DIR
+
+    per = {a: max(1, len(list((course / RELEASE_DIR / a).glob("*.ipynb"))))
+           for a in {s.assignment for s in submissions}}
+    return sum(per[s.assignment] for s in submissions)
+
+
 def _readable(path: Path) -> bool:
     try:
         json.loads(path.read_text())
@@ -213,7 +222,7 @@ _EXCEPTION_LINE = re.compile(r"^\s*((?:[\w.]+)(?:Error|Exception|Exit|Interrupt)
 def grade(course: Path, names: Sequence[str] = (), *, students: Sequence[str] = (), jobs: Optional[int] = None,
           batch_size: Optional[int] = None, timeout: Optional[int] = None, feedback: bool = False,
           force: bool = False, sandbox: Optional[bool] = None, progress: bool = True, keep_workdir: bool = False,
-          out: Optional[IO] = None) -> GradeSummary:
+          out: Optional[IO] = None, pool: bool = True) -> GradeSummary:
     """Autograde every collected submission of ``names`` (default: all assignments) by
     ``students`` (default: everyone; other students' grades and files are not touched).
 
@@ -223,6 +232,8 @@ def grade(course: Path, names: Sequence[str] = (), *, students: Sequence[str] = 
     ``nbgrader generate_feedback``. ``force`` regrades submissions already graded.
     ``sandbox``: run every kernel in bubblewrap (:mod:`nbkit.grading.sandbox`); None takes
     the course's setting (``c.NbkitGrade.sandbox`` in nbgrader_config.py).
+    ``pool``: start each batch's next kernel while the current notebook runs
+    (:mod:`nbkit.grading.kernel_pool`; every kernel still runs one notebook only).
     """
     from nbkit.grading import sandbox as sandboxing
     from nbkit.grading.fingerprint import combined, grade_inputs
@@ -271,7 +282,7 @@ def grade(course: Path, names: Sequence[str] = (), *, students: Sequence[str] = 
             with _sigterm_as_interrupt():
                 recording = _start_recording(course, stale, folders.private) if stale else None
                 _run_batches(course, pending, jobs, batch_size, timeout, feedback, journal, sources, inputs,
-                             summary, folders, progress, confine, recording, recorded_now)
+                             summary, folders, progress, confine, recording, recorded_now, pool)
         except KeyboardInterrupt:
             summary.interrupted = True
             return summary
@@ -320,10 +331,12 @@ def _fill_feedback(course: Path, names: Sequence[str], students: Sequence[str] =
 def _run_batches(course: Path, pending: List[Submission], jobs: int, batch_size: Optional[int],
                  timeout: Optional[int], feedback: bool, journal: Journal, sources: Dict[str, str],
                  inputs: Dict[str, Dict[str, str]], summary: GradeSummary, folders: RunFolders, progress: bool,
-                 confine=None, recording: Optional[_Recording] = None, recorded_now=lambda: None) -> None:
+                 confine=None, recording: Optional[_Recording] = None, recorded_now=lambda: None,
+                 pool: bool = True) -> None:
     from nbgrader.api import Gradebook
     from tqdm import tqdm
 
+    from nbkit.grading.kernel_pool import autograde_options as kernels_ahead
     from nbkit.grading.merge import WorkerGradebooks, copy_database, course_id_of, merge_submission
     from nbkit.grading.results import needs_a_look, read_notebook
 
@@ -427,9 +440,11 @@ def _run_batches(course: Path, pending: List[Submission], jobs: int, batch_size:
                                     blank=batch.blank)
                 log = open(ws.log, "w")
                 confined = confine.autograde_options(folders.private, counter) if confine else []
+                ahead = kernels_ahead(course, _notebooks(course, batch.submissions)) if pool else []
                 proc = nbgrader_run.start(nbgrader_run.command("autograde", "*", root=ws.root, db=ws.db_url,
                                                                options=["--create", PRE_CONVERT_HOOK,
-                                                                        POST_CONVERT_HOOK, *options, *confined]),
+                                                                        POST_CONVERT_HOOK, *options, *confined,
+                                                                        *ahead]),
                                           cwd=ws.root, log=log, env=ws.env())
                 running.append(_Running(ws, proc, log))
             time.sleep(0.2)

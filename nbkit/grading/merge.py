@@ -92,12 +92,15 @@ def _merge(main, worker, assignment: str, student: str) -> float:
     for notebook in graded.notebooks:
         target = main.find_submission_notebook(notebook.name, assignment, student)
         target.late_submission_penalty = notebook.late_submission_penalty
+        # the notebook's grades and comments by cell name, loaded once (not one query per cell)
+        grades = {grade.name: grade for grade in target.grades}
+        comments = {comment.name: comment for comment in target.comments}
         for grade in notebook.grades:
-            mine = main.find_grade(grade.name, notebook.name, assignment, student)
+            mine = grades[grade.name]
             mine.auto_score = grade.auto_score
             mine.needs_manual_grade = grade.needs_manual_grade
         for comment in notebook.comments:
-            mine = main.find_comment(comment.name, notebook.name, assignment, student)
+            mine = comments[comment.name]
             mine.auto_comment = comment.auto_comment
     main.db.commit()
     return float(main.find_submission(assignment, student).score)

@@ -95,7 +95,8 @@ class Sandbox:
 
     def autograde_options(self, private: Path, batch: int) -> List[str]:
         """Options for ``nbgrader autograde`` that start every kernel in the sandbox."""
-        uid = BASE_UID + (os.getpid() % 4000) * 100 + batch % 100
+        # even uids: a batch's kernels alternate between uid and uid + 1 (nbkit.grading.kernel_pool)
+        uid = BASE_UID + (os.getpid() % 4000) * 100 + (batch % 50) * 2
         return ["--Execute.kernel_manager_class=nbkit.grading.sandbox.SandboxedKernelManager",
                 f"--SandboxedKernelManager.socket_root={Path(private) / 'kernels'}",
                 f"--SandboxedKernelManager.uid={uid}"]

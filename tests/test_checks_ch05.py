@@ -448,23 +448,28 @@ def test_mlp_alternatives_pass(accepts):
     accepts(ch05.check_mlp_backward, mlp_backward, mlp_forward, cases=[((4, 6, 5, 3, 2), 42)], hidden=True)
 
 
+def mlp_no_transpose(dscores, params, cache):
+    """delta @ W where delta @ W^T is meant (square layers hide it from the shapes)."""
+    grads, delta = {}, dscores
+    for l in range(len(cache), 0, -1):
+        a_prev, _ = cache[l - 1]
+        grads[f"W{l}"], grads[f"b{l}"] = a_prev.T @ delta, delta.sum(0)
+        if l > 1:
+            delta = (delta @ params[f"W{l}"]) * (cache[l - 2][1] > 0)
+    return grads
+
+
+def mlp_dw_transposed(dscores, params, cache):
+    grads = mlp_backward(dscores, params, cache)
+    return {k: (g.T if k.startswith("W") else g) for k, g in grads.items()}
+
+
 def test_mlp_mistakes_are_named(rejects):
-    def no_transpose(dscores, params, cache):
-        grads, delta = {}, dscores
-        for l in range(len(cache), 0, -1):
-            a_prev, _ = cache[l - 1]
-            grads[f"W{l}"], grads[f"b{l}"] = a_prev.T @ delta, delta.sum(0)
-            if l > 1:
-                delta = (delta @ params[f"W{l}"]) * (cache[l - 2][1] > 0)
-        return grads
     def b_not_summed(dscores, params, cache):
         grads = mlp_backward(dscores, params, cache)
         L = len(cache)
         grads[f"b{L}"] = dscores
         return grads
-    def dw_transposed(dscores, params, cache):
-        grads = mlp_backward(dscores, params, cache)
-        return {k: (g.T if k.startswith("W") else g) for k, g in grads.items()}
     def relu_slope_one(dscores, params, cache):
         grads, delta = {}, dscores
         for l in range(len(cache), 0, -1):
@@ -489,33 +494,22 @@ def test_mlp_mistakes_are_named(rejects):
                 delta = (delta @ params[f"W{l}"].T) * z_prev
         return grads
 
-    rejects(ch05.check_mlp_backward, no_transpose, mlp_forward, diagnosis="missing-transpose", says=("W^T",))
+    rejects(ch05.check_mlp_backward, mlp_no_transpose, mlp_forward, diagnosis="missing-transpose", says=("W^T",))
     rejects(ch05.check_mlp_backward, b_not_summed, mlp_forward, diagnosis="missing-batch-sum")
-    rejects(ch05.check_mlp_backward, dw_transposed, mlp_forward, diagnosis="transposed", says=("square",))
+    rejects(ch05.check_mlp_backward, mlp_dw_transposed, mlp_forward, diagnosis="transposed", says=("square",))
     rejects(ch05.check_mlp_backward, relu_slope_one, mlp_forward, diagnosis="wrong-values", says=("z > 0",))
     rejects(ch05.check_mlp_backward, drops_a_key, mlp_forward, diagnosis="missing-grad", says=("b1",))
     rejects(ch05.check_mlp_backward, in_place_mask, mlp_forward, diagnosis="input-modified")
-    rejects(ch05.check_mlp_backward, no_transpose, mlp_forward, cases=[((3, 3, 3), 41)], hidden=True,
+    rejects(ch05.check_mlp_backward, mlp_no_transpose, mlp_forward, cases=[((3, 3, 3), 41)], hidden=True,
             diagnosis="missing-transpose", says=("hidden case 1",))
 
 
 def test_mlp_transposed_weight_gradient_in_a_non_square_net(rejects):
-    def dw_transposed(dscores, params, cache):
-        grads = mlp_backward(dscores, params, cache)
-        return {k: (g.T if k.startswith("W") else g) for k, g in grads.items()}
-    rejects(ch05.check_mlp_backward, dw_transposed, mlp_forward, cases=[((3, 5, 2), 1)], diagnosis="transposed")
+    rejects(ch05.check_mlp_backward, mlp_dw_transposed, mlp_forward, cases=[((3, 5, 2), 1)], diagnosis="transposed")
 
 
 def test_mlp_no_transpose_in_a_non_square_net_names_the_transpose(rejects):
-    def no_transpose(dscores, params, cache):
-        grads, delta = {}, dscores
-        for l in range(len(cache), 0, -1):
-            a_prev, _ = cache[l - 1]
-            grads[f"W{l}"], grads[f"b{l}"] = a_prev.T @ delta, delta.sum(0)
-            if l > 1:
-                delta = (delta @ params[f"W{l}"]) * (cache[l - 2][1] > 0)
-        return grads
-    rejects(ch05.check_mlp_backward, no_transpose, mlp_forward, cases=[((3, 5, 2), 1)], diagnosis="missing-transpose")
+    rejects(ch05.check_mlp_backward, mlp_no_transpose, mlp_forward, cases=[((3, 5, 2), 1)], diagnosis="missing-transpose")
 
 
 # ------------------------------------------------------------------ Xavier

@@ -65,7 +65,7 @@ def test_confusion_matrix_and_ablation_plots_render(solved):
 def test_assigned_embedding_gradient_is_named_then_fixed(solved):
     failure = mistake_then_fix(
         solved, "backward", "backward_tests",
-        correct_line="np.add.at(dL, windows.ravel(), dx.reshape(-1, L.shape[1]))",
-        wrong_line="dL[windows.ravel()] = dx.reshape(-1, L.shape[1])",
+        correct_line="np.add.at(dL.reshape(-1), (windows.reshape(-1, 1) * d + np.arange(d)).ravel(), dx.ravel())",
+        wrong_line="dL[windows.ravel()] = dx.reshape(-1, d)",
         exercise="backward", diagnosis="embedding-assigned")
     assert "accumulate" in failure

@@ -13,8 +13,8 @@ TEST_STAMP    := $(VENV)/.test-$(DEPS_HASH)
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 LAB_ARGS ?=
 PYTEST_ARGS ?=
-# make test spreads the tests over this many processes (pytest-xdist; a module whose fixtures are
-# expensive stays on one, see its xdist_group mark); TEST_WORKERS=0 runs them in one.
+# make test spreads the test files over this many processes (pytest-xdist --dist loadfile: a file's
+# module fixtures, such as the graded mistake catalogue, are built once); TEST_WORKERS=0 runs them in one.
 TEST_WORKERS ?= auto
 
 .PHONY: help lab lab-instructor test test-browser test-hub env env-test build check validate clean
@@ -59,7 +59,7 @@ lab-instructor: $(RUNTIME_STAMP)
 	$(BIN)/nbkit lab --instructor $(LAB_ARGS)
 
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 test-browser: $(TEST_STAMP)
 	bash .ci/install-chromium.sh

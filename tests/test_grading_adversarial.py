@@ -29,8 +29,6 @@ from nbkit.grading.feedback import hidden_region
 from nbkit.grading.results import read_autograded
 from nbkit.grading.submissions import reference_answers, reference_submission, submit
 
-pytestmark = pytest.mark.xdist_group("test_grading_adversarial")  # one pytest-xdist worker: its module fixtures are built once
-
 ROOT = Path(__file__).resolve().parents[1]
 A = "01_chain_rule"
 TIMEOUT = 6  # seconds per cell: long enough for every honest cell, short for the loop

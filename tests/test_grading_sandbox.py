@@ -40,7 +40,7 @@ A = "01_chain_rule"
 MEMORY_LIMIT = 3 << 30   # the test course's c.SandboxedKernelManager.memory_limit
 PROCESS_LIMIT = 48
 PROBLEM = bwrap_problem()
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_grading_sandbox"),  # one worker: module fixtures built once
+pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(PROBLEM is not None, reason=f"no working bubblewrap here: {PROBLEM}")]
 
 REWRITER = '''import glob, os, site, nbkit.checks.ch01 as _c

@@ -33,7 +33,7 @@ from nbkit.grading.submissions import reference_submission, submit
 ROOT = Path(__file__).resolve().parents[1]
 A = "01_chain_rule"
 STUDENTS = ["ann", "ben", "cat"]
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_grading_stale")]  # one pytest-xdist worker: its module fixtures are built once
+pytestmark = pytest.mark.slow
 
 
 def _journal(course):

@@ -22,8 +22,6 @@ from typing import Dict, List, Optional
 import nbformat
 import pytest
 
-pytestmark = pytest.mark.xdist_group("test_mistakes")  # one pytest-xdist worker: its module fixtures are built once
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # for `python tests/test_mistakes.py` from anywhere
 
